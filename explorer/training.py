@@ -1,0 +1,208 @@
+"""A training run that advances in slices: whole epochs, or as many as fit in a time
+budget, with one history row per epoch. Pausing between slices changes nothing."""
+
+import copy
+import logging
+import math
+import time
+
+import torch
+
+from explorer import tasks
+from explorer.config import Config
+from explorer.datasets import Split, make_split
+from explorer.models import build_model, make_optimizer, parameter_count
+
+log = logging.getLogger(__name__)
+
+HISTORY_FIELDS = ("epoch", "train_loss", "test_loss", "train_metric", "test_metric")
+
+
+def available_devices() -> list[str]:
+    """Devices torch can train on here: cpu always, then cuda and mps if present."""
+    devices = ["cpu"]
+    if torch.cuda.is_available():
+        devices.append("cuda")
+    if getattr(torch.backends, "mps", None) and torch.backends.mps.is_available():
+        devices.append("mps")
+    return devices
+
+
+_warned_fallback: set[str] = set()
+
+
+def use_one_thread() -> None:
+    """Run torch's operations on one thread each.
+
+    These networks are too small to gain from splitting an operation across
+    threads, and on a busy server (each session is a thread, the cores are shared)
+    the threads' hand-offs cost more than the work: a slice of training then runs
+    several times slower.
+    """
+    torch.set_num_threads(1)
+
+
+def resolve_device(requested: str) -> tuple[torch.device, str]:
+    """The device to train on and a sentence for the user; cpu if `requested` is absent."""
+    if requested in available_devices():
+        return torch.device(requested), f"training on {requested}"
+    if requested not in _warned_fallback:
+        log.warning("device %s is not available here; falling back to cpu", requested)
+        _warned_fallback.add(requested)
+    return torch.device("cpu"), f"{requested} is not available here, so training runs on cpu"
+
+
+class Run:
+    """One training run: data, model, optimizer, history, advanced in slices.
+
+    All randomness (initial weights, batch order) comes from the run's own
+    generator seeded with `config.seed`, so a run gives the same history whatever
+    other threads do and however its epochs are sliced.
+    """
+
+    def __init__(self, config: Config, split: Split | None = None) -> None:
+        self.config = config
+        self.split = split if split is not None else make_split(config)
+        self.device, self.device_note = resolve_device(config.device)
+        self.generator = torch.Generator().manual_seed(config.seed)
+
+        # Weights are drawn on the cpu from the run's generator, then moved.
+        n_out = tasks.n_outputs(config.task, self.split.n_classes)
+        model = build_model(
+            self.split.X_train.shape[1], config.hidden, config.activation, n_out,
+            self.generator,
+        )
+        self.model = model.to(self.device)
+        self.loss_fn = tasks.loss_function(config.task)
+        self.optimizer = make_optimizer(
+            config.optimizer, self.model.parameters(), config.lr, config.weight_decay
+        )
+        self.X_train = self.split.X_train.to(self.device)
+        self.y_train = self.split.y_train.to(self.device)
+        self.X_test = self.split.X_test.to(self.device)
+        self.y_test = self.split.y_test.to(self.device)
+
+        self.epoch = 0
+        self.seconds = 0.0  # time spent training, evaluation included
+        self.stopped: dict | None = None
+        self.history: list[dict] = [self._evaluate()]
+
+    def __repr__(self) -> str:
+        c = self.config
+        return (
+            f"Run({c.task}, {c.dataset}, hidden={list(c.hidden)}, "
+            f"epoch {self.epoch}/{c.epochs}, train_loss {self.history[-1]['train_loss']:.4f})"
+        )
+
+    @property
+    def n_parameters(self) -> int:
+        return parameter_count(self.model)
+
+    @property
+    def done(self) -> bool:
+        """True once the run reached its epochs or was stopped."""
+        return self.stopped is not None or self.epoch >= self.config.epochs
+
+    @property
+    def seconds_per_epoch(self) -> float | None:
+        return self.seconds / self.epoch if self.epoch else None
+
+    @property
+    def metric_name(self) -> str:
+        return tasks.TASKS[self.config.task].metric
+
+    def set_live(self, config: Config) -> None:
+        """Take a new lr, weight decay or epoch target without restarting."""
+        if self.config.restarts_run(config):
+            raise ValueError("only lr, weight_decay and epochs change a running model")
+        for group in self.optimizer.param_groups:
+            group["lr"] = config.lr
+            group["weight_decay"] = config.weight_decay
+        self.config = config
+
+    def copy(self) -> "Run":
+        """An independent copy that can be advanced on its own."""
+        return copy.deepcopy(self)
+
+    def advance(self, epochs: int | None = None, seconds: float | None = None) -> list[dict]:
+        """Train up to `epochs` more epochs (default: to the end) or until `seconds`
+        pass, whichever comes first, cutting at epoch boundaries; at least one epoch
+        runs unless the run is done. Returns the new history rows."""
+        start = time.perf_counter()
+        target = self.config.epochs
+        if epochs is not None:
+            target = min(target, self.epoch + epochs)
+        rows = []
+        while not self.done and self.epoch < target:
+            loss = self._train_epoch()
+            self.epoch += 1
+            row = self._evaluate() if math.isfinite(loss) else None
+            worst = loss if row is None else row["train_loss"] + row["test_loss"]
+            if not math.isfinite(worst):
+                self._stop(worst)
+                break
+            self.history.append(row)
+            rows.append(row)
+            log.debug("epoch %d: train_loss %.4f, test_loss %.4f",
+                      self.epoch, row["train_loss"], row["test_loss"])
+            if seconds is not None and time.perf_counter() - start >= seconds:
+                break
+        self.seconds += time.perf_counter() - start
+        if self.done and rows:
+            last = self.history[-1]
+            log.info("trained %d epochs in %.2f s: train_loss %.4f, test_loss %.4f",
+                     self.epoch, self.seconds, last["train_loss"], last["test_loss"])
+        return rows
+
+    def _train_epoch(self) -> float:
+        n = self.X_train.shape[0]
+        batch = self.config.batch_size
+        if batch is None or batch >= n:
+            batches = [(self.X_train, self.y_train)]
+        else:
+            order = torch.randperm(n, generator=self.generator).to(self.device)
+            batches = [
+                (self.X_train[idx], self.y_train[idx]) for idx in order.split(batch)
+            ]
+        self.model.train()
+        for X, y in batches:
+            loss = self.loss_fn(self.model(X), y)
+            self.optimizer.zero_grad()
+            loss.backward()
+            self.optimizer.step()
+        return loss.item()
+
+    @torch.no_grad()
+    def _evaluate(self) -> dict:
+        self.model.eval()
+        task = self.config.task
+        # Regression losses are reported in the target's own units (squared).
+        unit = self.split.y_scale**2 if task == "regression" else 1.0
+        row = {"epoch": self.epoch}
+        for name, X, y in (("train", self.X_train, self.y_train),
+                           ("test", self.X_test, self.y_test)):
+            logits = self.model(X)
+            row[f"{name}_loss"] = self.loss_fn(logits, y).item() * unit
+            row[f"{name}_metric"] = tasks.metric(task, logits, y)
+        return row
+
+    def _stop(self, loss: float) -> None:
+        # The history keeps its finite rows; the weights are no longer usable.
+        what = "not a number" if math.isnan(loss) else "infinite"
+        reason = (
+            f"the loss became {what} at epoch {self.epoch}: "
+            f"try a learning rate 10× lower (now {self.config.lr:g})"
+        )
+        self.stopped = {"epoch": self.epoch, "reason": reason}
+        log.warning(reason)
+
+    def history_records(self) -> list[dict]:
+        """The history as plain dicts, one per epoch from 0."""
+        return [dict(row) for row in self.history]
+
+
+def train(config: Config) -> Run:
+    """Make the data, build the model and train it to the end."""
+    run = Run(config)
+    run.advance()
+    return run

@@ -1,0 +1,113 @@
+import math
+import threading
+
+import pytest
+import torch
+
+from explorer.config import Config
+from explorer.training import Run, available_devices, resolve_device
+
+
+def test_history_has_a_row_per_epoch_from_zero(tiny):
+    run = Run(tiny)
+    rows = run.advance()
+    assert [row["epoch"] for row in run.history] == list(range(tiny.epochs + 1))
+    assert rows == run.history[1:]
+    assert run.done and run.epoch == tiny.epochs
+    assert run.advance() == []
+
+
+def test_loss_falls_on_an_easy_set():
+    run = Run(Config(dataset="gaussians", noise=0.0, n_samples=200, epochs=60))
+    run.advance()
+    assert run.history[-1]["train_loss"] < 0.5 * run.history[0]["train_loss"]
+
+
+@pytest.mark.parametrize("batch_size", [None, 16])
+def test_paused_and_resumed_run_ends_where_an_unbroken_run_ends(batch_size):
+    config = Config(n_samples=100, epochs=30, batch_size=batch_size)
+    unbroken = Run(config)
+    unbroken.advance()
+    sliced = Run(config)
+    while not sliced.done:
+        sliced.advance(epochs=7)
+        sliced.copy()  # a paused run may be copied; the original is unaffected
+    assert sliced.history == unbroken.history
+    for p, q in zip(sliced.model.parameters(), unbroken.model.parameters()):
+        assert torch.equal(p, q)
+
+
+def test_advance_by_time_cuts_at_epoch_boundaries():
+    run = Run(Config(n_samples=100, epochs=5_000))
+    rows = run.advance(seconds=0.05)
+    assert 1 <= len(rows) < 5_000
+    assert run.epoch == rows[-1]["epoch"] == len(run.history) - 1
+
+
+def _train_history(config: Config, out: dict, key) -> None:
+    run = Run(config)
+    run.advance()
+    out[key] = run.history
+
+
+def test_parallel_threads_give_single_threaded_results():
+    # Streamlit runs sessions as threads of one process: each run must draw from
+    # its own generator, so concurrent runs do not disturb each other.
+    configs = [Config(n_samples=200, epochs=40, batch_size=16, seed=s) for s in (1, 2)]
+    alone = {}
+    for config in configs:
+        _train_history(config, alone, config.seed)
+    together = {}
+    threads = [threading.Thread(target=_train_history, args=(c, together, c.seed))
+               for c in configs]
+    for thread in threads:
+        thread.start()
+    # The main thread uses the global generator meanwhile, as other code might.
+    for _ in range(200):
+        torch.rand(10)
+    for thread in threads:
+        thread.join()
+    assert together == alone
+
+
+def test_non_finite_loss_stops_the_run_and_keeps_finite_history():
+    config = Config(task="regression", dataset="diabetes", optimizer="sgd", lr=10.0,
+                    epochs=200)
+    run = Run(config)
+    run.advance()
+    assert run.stopped is not None and run.done
+    assert run.epoch < 200
+    assert "at epoch" in run.stopped["reason"]
+    assert "learning rate 10× lower" in run.stopped["reason"]
+    assert all(math.isfinite(row["train_loss"]) for row in run.history)
+    assert run.advance() == []
+
+
+def test_learning_rate_applies_to_a_running_model(tiny):
+    run = Run(tiny)
+    run.advance(epochs=2)
+    run.set_live(tiny.replace(lr=0.5, epochs=10))
+    assert run.optimizer.param_groups[0]["lr"] == 0.5
+    run.advance()
+    assert run.epoch == 10
+    with pytest.raises(ValueError, match="only lr, weight_decay and epochs"):
+        run.set_live(tiny.replace(hidden=(3,)))
+
+
+def test_device_fallback_is_stated():
+    assert available_devices()[0] == "cpu"
+    device, note = resolve_device("cpu")
+    assert device.type == "cpu" and note == "training on cpu"
+    if "mps" not in available_devices():
+        device, note = resolve_device("mps")
+        assert device.type == "cpu"
+        assert note == "mps is not available here, so training runs on cpu"
+
+
+def test_regression_loss_is_reported_in_target_units():
+    # MSE in the target's own units is the standardised MSE times its variance.
+    run = Run(Config(task="regression", dataset="line", noise=0.5, epochs=1))
+    with torch.no_grad():
+        standardised = run.loss_fn(run.model(run.X_train), run.y_train).item()
+    assert run.history[0]["train_loss"] == pytest.approx(
+        standardised * run.split.y_scale**2, rel=1e-5)
