@@ -11,7 +11,13 @@ import sys
 from dataclasses import fields
 
 from explorer.config import (
-    ACTIVATIONS, DEVICES, EXTRA_FEATURES, OPTIMIZERS, TASKS, Config, parse_batch_size,
+    ACTIVATIONS,
+    DEVICES,
+    EXTRA_FEATURES,
+    OPTIMIZERS,
+    TASKS,
+    Config,
+    parse_batch_size,
     parse_hidden,
 )
 
@@ -38,7 +44,9 @@ PARSERS = {
     "standardize": _flag,
 }
 CHOICES = {
-    "task": TASKS, "activation": ACTIVATIONS, "optimizer": OPTIMIZERS,
+    "task": TASKS,
+    "activation": ACTIVATIONS,
+    "optimizer": OPTIMIZERS,
     "device": DEVICES,
 }
 HELP = {
@@ -61,8 +69,12 @@ def _add_config_options(parser: argparse.ArgumentParser) -> None:
         if "_" in f.name:
             names.append(f"--{f.name.replace('_', '-')}")
         parser.add_argument(
-            *names, dest=f.name, type=_reporting(convert), default=default,
-            choices=CHOICES.get(f.name), help=HELP.get(f.name, "") + f" (default {default})",
+            *names,
+            dest=f.name,
+            type=_reporting(convert),
+            default=default,
+            choices=CHOICES.get(f.name),
+            help=HELP.get(f.name, "") + f" (default {default})",
         )
 
 
@@ -89,8 +101,10 @@ def run_summary(run) -> dict:
         "config": run.config.to_dict(),
         "device": run.device.type,
         "metric_name": run.metric_name,
-        "final": {k: last[k] for k in ("train_loss", "test_loss", "train_metric",
-                                       "test_metric")},
+        "final": {
+            k: last[k]
+            for k in ("train_loss", "test_loss", "train_metric", "test_metric")
+        },
         "stopped": run.stopped,
         "history": history,
     }
@@ -119,10 +133,12 @@ def _train(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         sys.stdout.write("\n")
     else:
         last = run.history[-1]
-        print(f"{run.epoch} epochs on {run.device.type}: "
-              f"train_loss {last['train_loss']:.4f}, test_loss {last['test_loss']:.4f}, "
-              f"train_{run.metric_name} {last['train_metric']:.4f}, "
-              f"test_{run.metric_name} {last['test_metric']:.4f}")
+        print(
+            f"{run.epoch} epochs on {run.device.type}: "
+            f"train_loss {last['train_loss']:.4f}, test_loss {last['test_loss']:.4f}, "
+            f"train_{run.metric_name} {last['train_metric']:.4f}, "
+            f"test_{run.metric_name} {last['test_metric']:.4f}"
+        )
         if run.stopped:
             print(f"stopped: {run.stopped['reason']}")
     return 0
@@ -146,8 +162,11 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("datasets", help="list the datasets and the task each serves")
     args = parser.parse_args(argv)
 
-    logging.basicConfig(level=logging.INFO, stream=sys.stderr,
-                        format="%(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.INFO,
+        stream=sys.stderr,
+        format="%(levelname)s %(name)s: %(message)s",
+    )
     if args.command == "datasets":
         return _datasets()
     return _train(args, train)

@@ -10,7 +10,7 @@ import pandas as pd
 import torch
 
 from explorer import tasks
-from explorer.config import EXTRA_FEATURES, Config
+from explorer.config import Config
 
 log = logging.getLogger(__name__)
 
@@ -52,10 +52,13 @@ class Dataset:
 
 
 def _plane(X: np.ndarray) -> pd.DataFrame:
-    return pd.DataFrame(X, columns=["x1", "x2"][: X.shape[1]] if X.shape[1] > 1 else ["x"])
+    return pd.DataFrame(
+        X, columns=["x1", "x2"][: X.shape[1]] if X.shape[1] > 1 else ["x"]
+    )
 
 
 # Two-class generators
+
 
 def _moons(n_samples, noise, seed, classes):
     from sklearn.datasets import make_moons
@@ -102,6 +105,7 @@ def _spiral(n_samples, noise, seed, classes):
 
 # Multi-class generators
 
+
 def _blobs(n_samples, noise, seed, classes):
     from sklearn.datasets import make_blobs
 
@@ -117,6 +121,7 @@ def _spirals(n_samples, noise, seed, classes):
 
 
 # Regression generators: noise is the standard deviation added to y.
+
 
 def _curve(f: Callable[[np.ndarray], np.ndarray], low: float, high: float) -> Generator:
     def make(n_samples, noise, seed, classes):
@@ -140,6 +145,7 @@ def _surface(f: Callable[[np.ndarray, np.ndarray], np.ndarray]) -> Generator:
 
 # Real data shipped inside scikit-learn: nothing is downloaded.
 
+
 def _bundled(loader_name: str) -> Generator:
     def make(n_samples, noise, seed, classes):
         import sklearn.datasets
@@ -161,34 +167,64 @@ DATASETS: dict[str, Dataset] = {
         Dataset("blobs", "Gaussian blobs", "multiclass", _blobs, classes_range=(3, 6)),
         Dataset("spirals", "Spirals", "multiclass", _spirals, classes_range=(3, 5)),
         Dataset("sine", "Sine curve", "regression", _curve(np.sin, -5, 5), 1),
-        Dataset("cubic", "Cubic", "regression", _curve(lambda x: x**3 - 3 * x, -2, 2), 1),
+        Dataset(
+            "cubic", "Cubic", "regression", _curve(lambda x: x**3 - 3 * x, -2, 2), 1
+        ),
         Dataset("abs", "Absolute value", "regression", _curve(np.abs, -3, 3), 1),
-        Dataset("step", "Step", "regression", _curve(lambda x: 1.0 * (x > 0), -3, 3), 1),
-        Dataset("line", "Straight line", "regression", _curve(lambda x: 0.8 * x + 0.5, -3, 3), 1),
+        Dataset(
+            "step", "Step", "regression", _curve(lambda x: 1.0 * (x > 0), -3, 3), 1
+        ),
+        Dataset(
+            "line",
+            "Straight line",
+            "regression",
+            _curve(lambda x: 0.8 * x + 0.5, -3, 3),
+            1,
+        ),
         Dataset("plane", "Plane", "regression", _surface(lambda a, b: a - 0.5 * b)),
         Dataset(
-            "ripple", "Ripple", "regression",
+            "ripple",
+            "Ripple",
+            "regression",
             _surface(lambda a, b: np.sin(1.5 * np.hypot(a, b))),
         ),
         Dataset(
-            "iris", "Iris flowers (real)", "multiclass", _bundled("load_iris"),
-            n_inputs=4, real=True, class_names=("setosa", "versicolor", "virginica"),
+            "iris",
+            "Iris flowers (real)",
+            "multiclass",
+            _bundled("load_iris"),
+            n_inputs=4,
+            real=True,
+            class_names=("setosa", "versicolor", "virginica"),
             note="150 flowers, 4 measurements in cm",
         ),
         Dataset(
-            "wine", "Wine cultivars (real)", "multiclass", _bundled("load_wine"),
-            n_inputs=13, real=True, class_names=("cultivar 1", "cultivar 2", "cultivar 3"),
+            "wine",
+            "Wine cultivars (real)",
+            "multiclass",
+            _bundled("load_wine"),
+            n_inputs=13,
+            real=True,
+            class_names=("cultivar 1", "cultivar 2", "cultivar 3"),
             note="178 wines, 13 chemical measurements",
         ),
         Dataset(
-            "breast_cancer", "Breast cancer (real)", "binary",
-            _bundled("load_breast_cancer"), n_inputs=30, real=True,
+            "breast_cancer",
+            "Breast cancer (real)",
+            "binary",
+            _bundled("load_breast_cancer"),
+            n_inputs=30,
+            real=True,
             class_names=("malignant", "benign"),
             note="569 tumours, 30 cell-nucleus measurements",
         ),
         Dataset(
-            "diabetes", "Diabetes progression (real)", "regression",
-            _bundled("load_diabetes"), n_inputs=10, real=True,
+            "diabetes",
+            "Diabetes progression (real)",
+            "regression",
+            _bundled("load_diabetes"),
+            n_inputs=10,
+            real=True,
             note="442 patients, 10 baseline measurements; target: progression after a year",
         ),
     ]
@@ -308,7 +344,10 @@ def make_split(config: Config) -> Split:
     # Stratify classification so both parts keep the class balance.
     stratify = y if config.task != "regression" else None
     X_train, X_test, y_train, y_test = train_test_split(
-        X, y, test_size=config.test_fraction, random_state=config.seed,
+        X,
+        y,
+        test_size=config.test_fraction,
+        random_state=config.seed,
         stratify=stratify,
     )
 
@@ -333,14 +372,25 @@ def make_split(config: Config) -> Split:
         feature_names=feature_names,
         input_names=feature_names + [FEATURE_LABELS[f] for f in config.features],
         class_names=class_names,
-        X_train_raw=X_train, X_test_raw=X_test, y_train_raw=y_train, y_test_raw=y_test,
+        X_train_raw=X_train,
+        X_test_raw=X_test,
+        y_train_raw=y_train,
+        y_test_raw=y_test,
         features=config.features,
-        x_mean=x_mean, x_scale=x_scale, y_mean=y_mean, y_scale=y_scale,
+        x_mean=x_mean,
+        x_scale=x_scale,
+        y_mean=y_mean,
+        y_scale=y_scale,
     )
     log.info(
         "dataset %s: %s train, %s test, %d inputs%s",
-        config.dataset, f"{len(y_train):,}", f"{len(y_test):,}", len(split.input_names),
-        "" if config.task == "regression"
-        else ", class counts " + "/".join(str(c) for c in np.bincount(y, minlength=n_classes)),
+        config.dataset,
+        f"{len(y_train):,}",
+        f"{len(y_test):,}",
+        len(split.input_names),
+        ""
+        if config.task == "regression"
+        else ", class counts "
+        + "/".join(str(c) for c in np.bincount(y, minlength=n_classes)),
     )
     return split

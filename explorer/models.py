@@ -55,15 +55,18 @@ def build_model(
     """
     widths = [n_inputs, *hidden, n_outputs]
     layers: list[nn.Module] = []
-    for i, (fan_in, fan_out) in enumerate(zip(widths[:-1], widths[1:])):
+    for i, (fan_in, fan_out) in enumerate(zip(widths[:-1], widths[1:], strict=True)):
         linear = nn.Linear(fan_in, fan_out)
         init_linear(linear, generator)
         layers.append(linear)
         if i < len(hidden):
             layers.append(ACTIVATIONS[activation]())
     model = nn.Sequential(*layers)
-    log.info("model %s: %s parameters", "-".join(map(str, widths)),
-             f"{parameter_count(model):,}")
+    log.info(
+        "model %s: %s parameters",
+        "-".join(map(str, widths)),
+        f"{parameter_count(model):,}",
+    )
     return model
 
 
@@ -79,11 +82,15 @@ def make_optimizer(
     if name == "sgd":
         return torch.optim.SGD(parameters, lr=lr, weight_decay=weight_decay)
     if name == "momentum":
-        return torch.optim.SGD(parameters, lr=lr, momentum=0.9, weight_decay=weight_decay)
+        return torch.optim.SGD(
+            parameters, lr=lr, momentum=0.9, weight_decay=weight_decay
+        )
     if name == "adam":
         return torch.optim.Adam(parameters, lr=lr, weight_decay=weight_decay)
     if name == "adamw":
         return torch.optim.AdamW(parameters, lr=lr, weight_decay=weight_decay)
     if name == "rmsprop":
         return torch.optim.RMSprop(parameters, lr=lr, weight_decay=weight_decay)
-    raise ValueError(f"optimizer must be one of sgd, momentum, adam, adamw, rmsprop; got {name!r}")
+    raise ValueError(
+        f"optimizer must be one of sgd, momentum, adam, adamw, rmsprop; got {name!r}"
+    )

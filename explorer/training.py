@@ -4,6 +4,7 @@ budget, with one history row per epoch. Pausing between slices changes nothing."
 import copy
 import logging
 import math
+import threading
 import time
 
 import torch
@@ -43,13 +44,15 @@ def use_one_thread() -> None:
 
 
 def resolve_device(requested: str) -> tuple[torch.device, str]:
-    """The device to train on and a sentence for the user; cpu if `requested` is absent."""
+    """The device to train on, and a sentence saying so; cpu if `requested` is absent."""
     if requested in available_devices():
         return torch.device(requested), f"training on {requested}"
     if requested not in _warned_fallback:
         log.warning("device %s is not available here; falling back to cpu", requested)
         _warned_fallback.add(requested)
-    return torch.device("cpu"), f"{requested} is not available here, so training runs on cpu"
+    return torch.device(
+        "cpu"
+    ), f"{requested} is not available here, so training runs on cpu"
 
 
 class Run:
@@ -69,7 +72,10 @@ class Run:
         # Weights are drawn on the cpu from the run's generator, then moved.
         n_out = tasks.n_outputs(config.task, self.split.n_classes)
         model = build_model(
-            self.split.X_train.shape[1], config.hidden, config.activation, n_out,
+            self.split.X_train.shape[1],
+            config.hidden,
+            config.activation,
+            n_out,
             self.generator,
         )
         self.model = model.to(self.device)
@@ -91,7 +97,8 @@ class Run:
         c = self.config
         return (
             f"Run({c.task}, {c.dataset}, hidden={list(c.hidden)}, "
-            f"epoch {self.epoch}/{c.epochs}, train_loss {self.history[-1]['train_loss']:.4f})"
+            f"epoch {self.epoch}/{c.epochs}, "
+            f"train_loss {self.history[-1]['train_loss']:.4f})"
         )
 
     @property
@@ -124,7 +131,9 @@ class Run:
         """An independent copy that can be advanced on its own."""
         return copy.deepcopy(self)
 
-    def advance(self, epochs: int | None = None, seconds: float | None = None) -> list[dict]:
+    def advance(
+        self, epochs: int | None = None, seconds: float | None = None
+    ) -> list[dict]:
         """Train up to `epochs` more epochs (default: to the end) or until `seconds`
         pass, whichever comes first, cutting at epoch boundaries; at least one epoch
         runs unless the run is done. Returns the new history rows."""
@@ -143,15 +152,24 @@ class Run:
                 break
             self.history.append(row)
             rows.append(row)
-            log.debug("epoch %d: train_loss %.4f, test_loss %.4f",
-                      self.epoch, row["train_loss"], row["test_loss"])
+            log.debug(
+                "epoch %d: train_loss %.4f, test_loss %.4f",
+                self.epoch,
+                row["train_loss"],
+                row["test_loss"],
+            )
             if seconds is not None and time.perf_counter() - start >= seconds:
                 break
         self.seconds += time.perf_counter() - start
         if self.done and rows:
             last = self.history[-1]
-            log.info("trained %d epochs in %.2f s: train_loss %.4f, test_loss %.4f",
-                     self.epoch, self.seconds, last["train_loss"], last["test_loss"])
+            log.info(
+                "trained %d epochs in %.2f s: train_loss %.4f, test_loss %.4f",
+                self.epoch,
+                self.seconds,
+                last["train_loss"],
+                last["test_loss"],
+            )
         return rows
 
     def _train_epoch(self) -> float:
@@ -179,8 +197,10 @@ class Run:
         # Regression losses are reported in the target's own units (squared).
         unit = self.split.y_scale**2 if task == "regression" else 1.0
         row = {"epoch": self.epoch}
-        for name, X, y in (("train", self.X_train, self.y_train),
-                           ("test", self.X_test, self.y_test)):
+        for name, X, y in (
+            ("train", self.X_train, self.y_train),
+            ("test", self.X_test, self.y_test),
+        ):
             logits = self.model(X)
             row[f"{name}_loss"] = self.loss_fn(logits, y).item() * unit
             row[f"{name}_metric"] = tasks.metric(task, logits, y)
@@ -206,3 +226,60 @@ def train(config: Config) -> Run:
     run = Run(config)
     run.advance()
     return run
+
+
+class BackgroundTrainer:
+    """Advances a run on a thread of its own while a page draws it.
+
+    The page and the thread share the run through `lock`: the thread holds it for
+    one short slice at a time, cut at epoch boundaries, so a reader waits at most a
+    slice and a pause takes effect at the next epoch boundary. Without a
+    `heartbeat` for `idle_seconds` (the page was closed) the thread stops itself.
+    """
+
+    SLICE_SECONDS = 0.02
+
+    def __init__(self, run: Run, idle_seconds: float = 10.0) -> None:
+        self.run = run
+        self.lock = threading.Lock()
+        self.idle_seconds = idle_seconds
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._last_heartbeat = time.monotonic()
+
+    @property
+    def running(self) -> bool:
+        return self._thread is not None and self._thread.is_alive()
+
+    def start(self) -> None:
+        """Train on in the background until done, paused or left alone."""
+        if self.running or self.run.done:
+            return
+        self._stop.clear()
+        self.heartbeat()
+        self._thread = threading.Thread(
+            target=self._loop, daemon=True, name="explorer-trainer"
+        )
+        self._thread.start()
+
+    def pause(self) -> None:
+        """Stop after the current epoch; returns once the thread has stopped."""
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join()
+        self._thread = None
+
+    def heartbeat(self) -> None:
+        """Tell the thread someone is still watching."""
+        self._last_heartbeat = time.monotonic()
+
+    def _loop(self) -> None:
+        while not self._stop.is_set() and not self.run.done:
+            if time.monotonic() - self._last_heartbeat > self.idle_seconds:
+                log.info(
+                    "nobody is watching: training paused at epoch %d", self.run.epoch
+                )
+                break
+            with self.lock:
+                self.run.advance(seconds=self.SLICE_SECONDS)
+            time.sleep(0.001)  # let a waiting reader take the lock

@@ -9,8 +9,9 @@ from explorer.datasets import DATASETS, DEFAULT_DATASET, check, datasets_for, ma
 def config_for(name: str, **changes) -> Config:
     entry = DATASETS[name]
     classes = entry.classes_range[0] if entry.classes_range else 3
-    return Config(task=entry.task, dataset=name, n_samples=100, classes=classes,
-                  **changes)
+    return Config(
+        task=entry.task, dataset=name, n_samples=100, classes=classes, **changes
+    )
 
 
 @pytest.mark.parametrize("name", list(DATASETS))
@@ -44,8 +45,14 @@ def test_dataset_same_seed_same_data(name):
 def test_every_task_has_datasets_and_a_default():
     for task, default in DEFAULT_DATASET.items():
         assert default in datasets_for(task)
-    assert set(datasets_for("binary")) >= {"moons", "circles", "xor", "gaussians",
-                                           "spiral", "breast_cancer"}
+    assert set(datasets_for("binary")) >= {
+        "moons",
+        "circles",
+        "xor",
+        "gaussians",
+        "spiral",
+        "breast_cancer",
+    }
     assert set(datasets_for("multiclass")) >= {"blobs", "spirals", "iris", "wine"}
     assert set(datasets_for("regression")) >= {"sine", "plane", "ripple", "diabetes"}
 
@@ -66,8 +73,9 @@ def test_regression_targets_standardised_and_mapped_back():
 
 
 def test_extra_features_append_columns():
-    config = Config(dataset="circles", features=("x1_squared", "x1_x2"),
-                    standardize=False)
+    config = Config(
+        dataset="circles", features=("x1_squared", "x1_x2"), standardize=False
+    )
     split = make_split(config)
     X_raw, X = split.X_train_raw, split.X_train.numpy()
     assert split.input_names == ["x1", "x2", "x1²", "x1·x2"]
@@ -80,10 +88,14 @@ def test_extra_features_append_columns():
     [
         (dict(dataset="iris"), "'iris' is for multiclass, not binary"),
         (dict(dataset="nope"), "dataset must be one of"),
-        (dict(task="multiclass", dataset="spirals", classes=6),
-         "classes must be between 3 and 5"),
-        (dict(task="regression", dataset="sine", features=("sin_x1",)),
-         "apply to data with two inputs"),
+        (
+            dict(task="multiclass", dataset="spirals", classes=6),
+            "classes must be between 3 and 5",
+        ),
+        (
+            dict(task="regression", dataset="sine", features=("sin_x1",)),
+            "apply to data with two inputs",
+        ),
     ],
 )
 def test_check_refuses_mismatches(changes, words):

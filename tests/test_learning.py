@@ -9,28 +9,60 @@ from explorer.training import Run
 pytestmark = pytest.mark.slow
 
 TANH_NET = dict(hidden=(8, 8), optimizer="adam", lr=0.03, epochs=300)
-SMALL_NET = dict(hidden=(16,), activation="relu", optimizer="adam", lr=0.01,
-                 epochs=300)
+SMALL_NET = dict(hidden=(16,), activation="relu", optimizer="adam", lr=0.01, epochs=300)
 
 SETUPS = {
-    "moons": (Config(dataset="moons", noise=0.2, activation="tanh", **TANH_NET),
-              ">=", 0.92),
+    "moons": (
+        Config(dataset="moons", noise=0.2, activation="tanh", **TANH_NET),
+        ">=",
+        0.92,
+    ),
     "circles, no activation": (
-        Config(dataset="circles", noise=0.1, activation="none", **TANH_NET), "<=", 0.70),
+        Config(dataset="circles", noise=0.1, activation="none", **TANH_NET),
+        "<=",
+        0.70,
+    ),
     "circles, tanh": (
-        Config(dataset="circles", noise=0.1, activation="tanh", **TANH_NET), ">=", 0.95),
+        Config(dataset="circles", noise=0.1, activation="tanh", **TANH_NET),
+        ">=",
+        0.95,
+    ),
     "blobs": (
-        Config(task="multiclass", dataset="blobs", classes=4, noise=1.0,
-               hidden=(16, 16), activation="relu", optimizer="adam", lr=0.01,
-               epochs=300), ">=", 0.90),
+        Config(
+            task="multiclass",
+            dataset="blobs",
+            classes=4,
+            noise=1.0,
+            hidden=(16, 16),
+            activation="relu",
+            optimizer="adam",
+            lr=0.01,
+            epochs=300,
+        ),
+        ">=",
+        0.90,
+    ),
     "sine": (
-        Config(task="regression", dataset="sine", noise=0.1, hidden=(32, 32),
-               activation="tanh", optimizer="adam", lr=0.01, epochs=1_000),
-        ">=", 0.95),
+        Config(
+            task="regression",
+            dataset="sine",
+            noise=0.1,
+            hidden=(32, 32),
+            activation="tanh",
+            optimizer="adam",
+            lr=0.01,
+            epochs=1_000,
+        ),
+        ">=",
+        0.95,
+    ),
     "iris": (Config(task="multiclass", dataset="iris", **SMALL_NET), ">=", 0.90),
     "wine": (Config(task="multiclass", dataset="wine", **SMALL_NET), ">=", 0.90),
-    "breast cancer": (Config(task="binary", dataset="breast_cancer", **SMALL_NET),
-                      ">=", 0.93),
+    "breast cancer": (
+        Config(task="binary", dataset="breast_cancer", **SMALL_NET),
+        ">=",
+        0.93,
+    ),
 }
 
 

@@ -6,8 +6,9 @@ from explorer.models import ACTIVATIONS, build_model, make_optimizer, parameter_
 
 
 def build(hidden, activation="tanh", n_inputs=2, n_outputs=1, seed=0):
-    return build_model(n_inputs, hidden, activation, n_outputs,
-                       torch.Generator().manual_seed(seed))
+    return build_model(
+        n_inputs, hidden, activation, n_outputs, torch.Generator().manual_seed(seed)
+    )
 
 
 @pytest.mark.parametrize("hidden", [(), (8,), (8, 8), (3, 5, 7)])
@@ -38,7 +39,7 @@ def test_same_generator_seed_same_weights_whatever_the_global_generator():
     a = build((8, 8), seed=3)
     torch.manual_seed(2)
     b = build((8, 8), seed=3)
-    for p, q in zip(a.parameters(), b.parameters()):
+    for p, q in zip(a.parameters(), b.parameters(), strict=True):
         assert torch.equal(p, q)
     c = build((8, 8), seed=4)
     assert not torch.equal(a[0].weight, c[0].weight)
@@ -54,9 +55,14 @@ def test_init_matches_torch_default_ranges():
 
 
 @pytest.mark.parametrize(
-    "name, kind", [("sgd", torch.optim.SGD), ("momentum", torch.optim.SGD),
-                   ("adam", torch.optim.Adam), ("adamw", torch.optim.AdamW),
-                   ("rmsprop", torch.optim.RMSprop)],
+    "name, kind",
+    [
+        ("sgd", torch.optim.SGD),
+        ("momentum", torch.optim.SGD),
+        ("adam", torch.optim.Adam),
+        ("adamw", torch.optim.AdamW),
+        ("rmsprop", torch.optim.RMSprop),
+    ],
 )
 def test_make_optimizer_by_name(name, kind):
     optimizer = make_optimizer(name, build((4,)).parameters(), 0.1, 0.0)

@@ -20,8 +20,11 @@ def test_head_summary_follows_the_task_table(task, classes, summary):
 
 @pytest.mark.parametrize(
     "task, loss",
-    [("regression", nn.MSELoss), ("binary", nn.BCEWithLogitsLoss),
-     ("multiclass", nn.CrossEntropyLoss)],
+    [
+        ("regression", nn.MSELoss),
+        ("binary", nn.BCEWithLogitsLoss),
+        ("multiclass", nn.CrossEntropyLoss),
+    ],
 )
 def test_loss_function_takes_raw_outputs(task, loss):
     assert isinstance(tasks.loss_function(task), loss)
@@ -39,8 +42,10 @@ def test_target_tensor_has_each_loss_dtype_and_shape():
 
 def test_read_outputs_applies_exactly_one_squashing():
     logits = torch.tensor([[0.0], [2.0]])
-    assert torch.allclose(tasks.read_outputs("binary", logits),
-                          torch.tensor([[0.5], [1 / (1 + np.exp(-2.0))]], dtype=torch.float32))
+    assert torch.allclose(
+        tasks.read_outputs("binary", logits),
+        torch.tensor([[0.5], [1 / (1 + np.exp(-2.0))]], dtype=torch.float32),
+    )
     probs = tasks.read_outputs("multiclass", torch.tensor([[1.0, 1.0, 1.0]]))
     assert torch.allclose(probs, torch.full((1, 3), 1 / 3))
     assert torch.equal(tasks.read_outputs("regression", logits), logits)

@@ -1,11 +1,12 @@
 import math
 import threading
+import time
 
 import pytest
 import torch
 
 from explorer.config import Config
-from explorer.training import Run, available_devices, resolve_device
+from explorer.training import BackgroundTrainer, Run, available_devices, resolve_device
 
 
 def test_history_has_a_row_per_epoch_from_zero(tiny):
@@ -33,7 +34,9 @@ def test_paused_and_resumed_run_ends_where_an_unbroken_run_ends(batch_size):
         sliced.advance(epochs=7)
         sliced.copy()  # a paused run may be copied; the original is unaffected
     assert sliced.history == unbroken.history
-    for p, q in zip(sliced.model.parameters(), unbroken.model.parameters()):
+    for p, q in zip(
+        sliced.model.parameters(), unbroken.model.parameters(), strict=True
+    ):
         assert torch.equal(p, q)
 
 
@@ -58,8 +61,10 @@ def test_parallel_threads_give_single_threaded_results():
     for config in configs:
         _train_history(config, alone, config.seed)
     together = {}
-    threads = [threading.Thread(target=_train_history, args=(c, together, c.seed))
-               for c in configs]
+    threads = [
+        threading.Thread(target=_train_history, args=(c, together, c.seed))
+        for c in configs
+    ]
     for thread in threads:
         thread.start()
     # The main thread uses the global generator meanwhile, as other code might.
@@ -71,8 +76,9 @@ def test_parallel_threads_give_single_threaded_results():
 
 
 def test_non_finite_loss_stops_the_run_and_keeps_finite_history():
-    config = Config(task="regression", dataset="diabetes", optimizer="sgd", lr=10.0,
-                    epochs=200)
+    config = Config(
+        task="regression", dataset="diabetes", optimizer="sgd", lr=10.0, epochs=200
+    )
     run = Run(config)
     run.advance()
     assert run.stopped is not None and run.done
@@ -110,4 +116,38 @@ def test_regression_loss_is_reported_in_target_units():
     with torch.no_grad():
         standardised = run.loss_fn(run.model(run.X_train), run.y_train).item()
     assert run.history[0]["train_loss"] == pytest.approx(
-        standardised * run.split.y_scale**2, rel=1e-5)
+        standardised * run.split.y_scale**2, rel=1e-5
+    )
+
+
+def test_background_trainer_paused_and_resumed_matches_an_unbroken_run():
+    # Pauses land on epoch boundaries, so the thread changes nothing in the result.
+    config = Config(n_samples=100, epochs=400, batch_size=16)
+    unbroken = Run(config)
+    unbroken.advance()
+
+    trainer = BackgroundTrainer(Run(config))
+    for _ in range(3):
+        trainer.start()
+        time.sleep(0.02)
+        trainer.pause()
+        assert not trainer.running
+        epoch = trainer.run.epoch
+        time.sleep(0.02)
+        assert trainer.run.epoch == epoch  # paused means paused
+    trainer.start()
+    while trainer.running:
+        trainer.heartbeat()
+        time.sleep(0.01)
+    assert trainer.run.done
+    assert trainer.run.history == unbroken.history
+
+
+def test_background_trainer_stops_when_nobody_watches():
+    trainer = BackgroundTrainer(
+        Run(Config(n_samples=100, epochs=5_000)), idle_seconds=0.05
+    )
+    trainer.start()
+    time.sleep(0.5)
+    assert not trainer.running
+    assert 0 < trainer.run.epoch < 5_000

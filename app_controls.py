@@ -1,0 +1,225 @@
+"""The sidebar: widgets that build one Config. Each widget that sets a config field
+has that field's name as its key."""
+
+import streamlit as st
+
+from explorer import config as cfg
+from explorer.datasets import DATASETS, DEFAULT_DATASET, FEATURE_LABELS, datasets_for
+from explorer.models import ACTIVATION_LABELS
+from explorer.tasks import TASKS
+from explorer.training import available_devices
+
+LR_STEPS = [round(m * 10.0**e, 6) for e in range(-5, 1) for m in (1, 3)] + [
+    3.0,
+    10.0,
+]  # 1e-5 ... 10 on a log scale
+WEIGHT_DECAY_STEPS = [0.0, 1e-5, 1e-4, 1e-3, 1e-2, 1e-1]
+BATCH_SIZES = ["full", 1, 4, 10, 16, 32, 64, 128, 256]
+OPTIMIZER_LABELS = {
+    "sgd": "SGD",
+    "momentum": "SGD with momentum 0.9",
+    "adam": "Adam",
+    "adamw": "AdamW",
+    "rmsprop": "RMSprop",
+}
+NOT_APPLYING = "Does not apply to a real dataset: it comes as it was measured."
+DEFAULTS = cfg.Config()
+
+
+def _on_dataset_change() -> None:
+    # Blobs' noise is the clusters' standard deviation: 1.0 makes a fair default.
+    st.session_state["noise"] = 1.0 if st.session_state["dataset"] == "blobs" else 0.2
+
+
+def _on_task_change() -> None:
+    st.session_state["dataset"] = DEFAULT_DATASET[st.session_state["task"]]
+    _on_dataset_change()
+
+
+def data_controls() -> dict:
+    st.session_state.setdefault("task", DEFAULTS.task)
+    st.session_state.setdefault("noise", DEFAULTS.noise)
+    task = st.selectbox(
+        "Task",
+        list(TASKS),
+        key="task",
+        format_func=lambda t: TASKS[t].label,
+        on_change=_on_task_change,
+    )
+    options = datasets_for(task)
+    if st.session_state.get("dataset") not in options:
+        st.session_state["dataset"] = DEFAULT_DATASET[task]
+    dataset = st.selectbox(
+        "Dataset",
+        options,
+        key="dataset",
+        format_func=lambda d: DATASETS[d].label,
+        on_change=_on_dataset_change,
+    )
+    entry = DATASETS[dataset]
+    real = entry.real
+    if entry.note:
+        st.caption(entry.note)
+    help_real = NOT_APPLYING if real else None
+
+    n_samples = st.slider(
+        "Number of points",
+        cfg.MIN_SAMPLES,
+        2_000,
+        DEFAULTS.n_samples,
+        step=10,
+        key="n_samples",
+        disabled=real,
+        help=help_real,
+    )
+    noise = st.slider(
+        "Noise",
+        0.0,
+        cfg.MAX_NOISE,
+        step=0.05,
+        key="noise",
+        disabled=real,
+        help=help_real
+        or "Class data: how much points scatter (for blobs, the "
+        "clusters' standard deviation). Curves: the standard deviation added to y.",
+    )
+    classes = 3
+    if entry.classes_range:
+        low, high = entry.classes_range
+        classes = st.slider("Classes", low, high, low, key="classes")
+    test_fraction = st.slider(
+        "Test fraction",
+        cfg.MIN_TEST_FRACTION,
+        cfg.MAX_TEST_FRACTION,
+        DEFAULTS.test_fraction,
+        step=0.05,
+        key="test_fraction",
+        help="Split off before training; stratified by class.",
+    )
+    seed = st.number_input(
+        "Seed",
+        0,
+        cfg.MAX_SEED,
+        DEFAULTS.seed,
+        key="seed",
+        help="Same seed: same data, same initial weights, same curve.",
+    )
+    standardize = st.checkbox(
+        "Standardise inputs",
+        DEFAULTS.standardize,
+        key="standardize",
+        help="Scale inputs with the training split's mean and standard deviation.",
+    )
+    features = ()
+    if entry.n_inputs == 2 and not real:
+        features = tuple(
+            st.multiselect(
+                "Extra inputs",
+                cfg.EXTRA_FEATURES,
+                key="features",
+                format_func=FEATURE_LABELS.get,
+                help="TensorFlow Playground's extra input features, computed from x1, x2.",
+            )
+        )
+    return dict(
+        task=task,
+        dataset=dataset,
+        n_samples=n_samples,
+        noise=noise,
+        classes=classes,
+        test_fraction=test_fraction,
+        seed=int(seed),
+        standardize=standardize,
+        features=features,
+    )
+
+
+def network_controls() -> dict:
+    layers = st.slider(
+        "Hidden layers", 0, cfg.MAX_HIDDEN_LAYERS, len(DEFAULTS.hidden), key="layers"
+    )
+    hidden: tuple[int, ...] = ()
+    if layers:
+        same = st.toggle("Same width for every layer", True, key="same_width")
+        if same:
+            width = st.slider(
+                "Units per layer", 1, cfg.MAX_WIDTH, DEFAULTS.hidden[0], key="width"
+            )
+            hidden = (width,) * layers
+        else:
+            columns = st.columns(min(layers, 3))
+            hidden = tuple(
+                columns[i % 3].number_input(
+                    f"Layer {i + 1}",
+                    1,
+                    cfg.MAX_WIDTH,
+                    DEFAULTS.hidden[0],
+                    key=f"width_{i + 1}",
+                )
+                for i in range(layers)
+            )
+    activation = st.selectbox(
+        "Activation",
+        cfg.ACTIVATIONS,
+        key="activation",
+        index=cfg.ACTIVATIONS.index(DEFAULTS.activation),
+        format_func=ACTIVATION_LABELS.get,
+    )
+    return dict(hidden=tuple(int(w) for w in hidden), activation=activation)
+
+
+def training_controls() -> dict:
+    optimizer = st.selectbox(
+        "Optimizer",
+        cfg.OPTIMIZERS,
+        key="optimizer",
+        index=cfg.OPTIMIZERS.index(DEFAULTS.optimizer),
+        format_func=OPTIMIZER_LABELS.get,
+    )
+    lr = st.select_slider(
+        "Learning rate",
+        LR_STEPS,
+        DEFAULTS.lr,
+        key="lr",
+        help="Applies at once, also to a running model.",
+    )
+    epochs = st.number_input(
+        "Epochs", 1, cfg.MAX_EPOCHS, DEFAULTS.epochs, step=50, key="epochs"
+    )
+    batch = st.select_slider(
+        "Batch size",
+        BATCH_SIZES,
+        "full",
+        key="batch_size",
+        help="full: one step per epoch on the whole training set.",
+    )
+    weight_decay = st.select_slider(
+        "Weight decay", WEIGHT_DECAY_STEPS, DEFAULTS.weight_decay, key="weight_decay"
+    )
+    devices = available_devices()
+    device = st.selectbox(
+        "Device",
+        devices,
+        key="device",
+        help="Only the devices present here are offered.",
+    )
+    return dict(
+        optimizer=optimizer,
+        lr=lr,
+        epochs=int(epochs),
+        batch_size=None if batch == "full" else int(batch),
+        weight_decay=weight_decay,
+        device=device,
+    )
+
+
+def config_controls() -> cfg.Config:
+    """Draw the sidebar and return the Config it describes."""
+    with st.sidebar:
+        st.header("Data")
+        values = data_controls()
+        st.header("Network")
+        values |= network_controls()
+        st.header("Training")
+        values |= training_controls()
+    return cfg.Config(**values)

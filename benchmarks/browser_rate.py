@@ -1,0 +1,162 @@
+"""Epochs per second and chart repaints per second as a person sees them: start the
+app, set TensorFlow Playground's default setup in the sidebar (circles, 2-4-2-1
+tanh, 250 training points, batch 10, SGD lr 0.03), press Train in headless
+Chromium and count for a few seconds.
+
+    python benchmarks/browser_rate.py [--seconds 6]
+
+Prints numbers; asserts nothing (timings on a shared machine are noisy).
+"""
+
+import argparse
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+ROOT = Path(__file__).resolve().parents[1]
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-background-timer-throttling",
+    "--disable-renderer-backgrounding",
+    "--disable-backgrounding-occluded-windows",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+# Counts, on every animation frame, how often the loss chart got new points.
+WATCH = """() => {
+  window.__repaints = []; let last = -1;
+  const tick = () => {
+    for (const plot of document.querySelectorAll('.js-plotly-plot')) {
+      const t = plot.layout && plot.layout.yaxis && plot.layout.yaxis.title;
+      if (t && (t.text || t) === 'loss') {
+        const n = plot._fullData[0]._length;
+        if (n !== last) { window.__repaints.push([performance.now(), n]); last = n; }
+      }
+    }
+    requestAnimationFrame(tick);
+  };
+  requestAnimationFrame(tick);
+}"""
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def settle(page) -> None:
+    # Wait until Streamlit has finished the rerun a change started.
+    page.wait_for_timeout(300)
+    page.wait_for_selector(
+        "[data-testid=stStatusWidget]", state="detached", timeout=30_000
+    )
+
+
+def choose(page, key: str, option: str) -> None:
+    box = page.locator(f".st-key-{key} input")
+    box.click()
+    box.fill(option)
+    page.get_by_role("option", name=option, exact=True).click()
+    settle(page)
+
+
+def nudge(page, key: str, presses: int) -> None:
+    # Sliders move by keyboard: one step per arrow press.
+    thumb = page.locator(f".st-key-{key} input[type=range]").first
+    thumb.focus()
+    arrow = "ArrowRight" if presses > 0 else "ArrowLeft"
+    for _ in range(abs(presses)):
+        thumb.press(arrow)
+    settle(page)
+
+
+def set_number(page, key: str, value: int) -> None:
+    box = page.locator(f".st-key-{key} input")
+    box.fill(str(value))
+    box.press("Enter")
+    settle(page)
+
+
+def playground_setup(page) -> None:
+    choose(page, "dataset", "Circles")
+    nudge(page, "noise", -2)  # 0.2 -> 0.1
+    nudge(page, "test_fraction", 4)  # 0.3 -> 0.5: 250 training points
+    page.locator(".st-key-same_width label").click()
+    settle(page)
+    set_number(page, "width_1", 4)
+    set_number(page, "width_2", 2)
+    choose(page, "optimizer", "SGD")
+    nudge(page, "batch_size", 3)  # full -> 1 -> 4 -> 10
+    set_number(page, "epochs", 5000)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--seconds", type=float, default=6.0)
+    args = parser.parse_args()
+    port = free_port()
+    (ROOT / "artifacts").mkdir(exist_ok=True)
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            str(ROOT / "streamlit_app.py"),
+            "--server.port",
+            str(port),
+            "--server.headless",
+            "true",
+        ],
+        cwd=ROOT,
+        stdout=open(ROOT / "artifacts" / "bench-server.log", "w"),
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        time.sleep(4)
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=FLAGS)
+            page = browser.new_page(viewport={"width": 1600, "height": 1200})
+            page.goto(f"http://127.0.0.1:{port}")
+            page.wait_for_selector(".js-plotly-plot", timeout=60_000)
+            playground_setup(page)
+            status = page.locator("text=/Epoch [0-9,]+ \\//").first.inner_text()
+            head = page.locator("text=/parameters/").first.inner_text()
+            print(f"setup: {head.strip()[:80]} | {status}")
+
+            print("visibility:", page.evaluate("document.visibilityState"))
+            page.evaluate(WATCH)
+            page.locator(".st-key-train button").click()
+            time.sleep(args.seconds)
+            frames = page.evaluate("window.__repaints")
+            page.locator(".st-key-pause button").click()
+            browser.close()
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+
+    # Skip the first repaint after the click; measure from the second on.
+    frames = [f for f in frames if f[1] > 1]
+    if len(frames) < 3:
+        print("too few repaints to measure:", frames)
+        return
+    (t0, n0), (t1, n1) = frames[1], frames[-1]
+    seconds = (t1 - t0) / 1000
+    print(
+        f"over {seconds:.1f} s: {(len(frames) - 2) / seconds:.1f} repaints/s, "
+        f"{(n1 - n0) / seconds:.1f} epochs/s "
+        f"(TensorFlow Playground: ~48 epochs/s, repainting every epoch)"
+    )
+
+
+if __name__ == "__main__":
+    main()

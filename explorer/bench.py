@@ -1,0 +1,169 @@
+"""Benchmark: the engine against a plain hand-written PyTorch loop that computes the
+same per-epoch history, and the server time of one full redraw of the charts.
+
+Run with `python -m explorer.bench`. It prints ratios; it asserts nothing, since
+timings on a shared machine are noisy.
+"""
+
+import argparse
+import statistics
+import time
+
+import torch
+
+from explorer import diagnostics, figures, tasks
+from explorer.config import Config
+from explorer.training import Run, use_one_thread
+
+SETUPS = {
+    "two moons 2-8-8-1, full batch": Config(
+        dataset="moons",
+        hidden=(8, 8),
+        activation="tanh",
+        optimizer="adam",
+        lr=0.03,
+        epochs=300,
+    ),
+    # TensorFlow Playground's default: circle, 2-4-2-1 tanh, 250 training points,
+    # batch 10, SGD lr 0.03.
+    "playground default 2-4-2-1, batch 10": Config(
+        dataset="circles",
+        n_samples=500,
+        test_fraction=0.5,
+        noise=0.1,
+        hidden=(4, 2),
+        activation="tanh",
+        optimizer="sgd",
+        lr=0.03,
+        batch_size=10,
+        epochs=100,
+        standardize=False,
+    ),
+}
+
+
+def plain_loop(run: Run) -> tuple[list[dict], float]:
+    """Train a copy of `run`'s untrained model with a textbook loop, computing the
+    same history; returns the history and the seconds it took."""
+    config, split = run.config, run.split
+    model = run.copy().model
+    loss_fn = tasks.loss_function(config.task)
+    optimizer = (
+        torch.optim.Adam(model.parameters(), lr=config.lr)
+        if config.optimizer == "adam"
+        else torch.optim.SGD(model.parameters(), lr=config.lr)
+    )
+    # The run's generator has already drawn the initial weights: continue from there.
+    generator = torch.Generator()
+    generator.set_state(run.generator.get_state())
+    X_train, y_train, X_test, y_test = (
+        split.X_train,
+        split.y_train,
+        split.X_test,
+        split.y_test,
+    )
+
+    start = time.perf_counter()
+    history = []
+    for epoch in range(config.epochs + 1):
+        if epoch > 0:
+            if config.batch_size is None:
+                batches = [torch.arange(len(X_train))]
+            else:
+                batches = torch.randperm(len(X_train), generator=generator).split(
+                    config.batch_size
+                )
+            for idx in batches:
+                loss = loss_fn(model(X_train[idx]), y_train[idx])
+                optimizer.zero_grad()
+                loss.backward()
+                optimizer.step()
+        with torch.no_grad():
+            row = {"epoch": epoch}
+            for name, X, y in (("train", X_train, y_train), ("test", X_test, y_test)):
+                logits = model(X)
+                row[f"{name}_loss"] = loss_fn(logits, y).item()
+                row[f"{name}_metric"] = tasks.metric(config.task, logits, y)
+            history.append(row)
+    return history, time.perf_counter() - start
+
+
+def engine_loop(config: Config) -> tuple[Run, float]:
+    run = Run(config)
+    start = time.perf_counter()
+    run.advance()
+    return run, time.perf_counter() - start
+
+
+def compare(name: str, config: Config, repeats: int) -> None:
+    engine_times, plain_times = [], []
+    for _ in range(repeats):
+        run, seconds = engine_loop(config)
+        engine_times.append(seconds)
+        history, seconds = plain_loop(Run(config))
+        plain_times.append(seconds)
+    same = history == run.history
+    engine, plain = statistics.median(engine_times), statistics.median(plain_times)
+    print(f"{name}:")
+    print(
+        f"  engine {config.epochs / engine:8,.0f} epochs/s   "
+        f"plain loop {config.epochs / plain:8,.0f} epochs/s   "
+        f"ratio {engine / plain:.2f} (target <= 1.20)   same history: {same}"
+    )
+
+
+def redraw_seconds(config: Config, repeats: int) -> float:
+    """Median server time to compute and serialise every chart of the page."""
+    run = Run(config)
+    run.advance(epochs=100)
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        points = diagnostics.points_frame(run)
+        grid = diagnostics.plane_grid(run)
+        history = diagnostics.history_frame(run.history)
+        charts = [
+            figures.decision_boundary_figure(
+                grid.xs,
+                grid.ys,
+                grid.values,
+                points,
+                config.task,
+                run.split.class_names,
+                ("x1", "x2"),
+                grid.note,
+            ),
+            figures.output_figure(points, config.task, run.split.class_names),
+            figures.loss_figure(history),
+            figures.metric_figure(history, run.metric_name),
+        ]
+        for fig in charts:
+            fig.to_json()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m explorer.bench")
+    parser.add_argument("--repeats", type=int, default=5)
+    args = parser.parse_args()
+    use_one_thread()  # as the app and the command line do
+    print(
+        f"torch {torch.__version__}, {torch.get_num_threads()} threads, "
+        f"median of {args.repeats} repeats"
+    )
+    for name, config in SETUPS.items():
+        compare(name, config, args.repeats)
+    for task, config in [
+        ("binary", Config()),
+        ("multiclass", Config(task="multiclass", dataset="blobs")),
+    ]:
+        seconds = redraw_seconds(config, args.repeats * 4)
+        print(
+            f"full redraw, {task}, 100x100 grid: {seconds * 1000:.1f} ms "
+            f"(target < 50 ms)"
+        )
+
+
+if __name__ == "__main__":
+    main()

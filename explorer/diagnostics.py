@@ -1,0 +1,144 @@
+"""What a run's model says about its data, as numpy arrays and DataFrames the
+figures draw: history, per-point outputs, and outputs over a grid of the input plane."""
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import torch
+
+from explorer import tasks
+from explorer.training import Run
+
+GRID_RESOLUTION = 100
+GRID_MARGIN = 0.1  # extend the drawn plane beyond the data by this fraction
+
+
+def history_frame(history: list[dict]) -> pd.DataFrame:
+    """Long format: one row per epoch and split, columns epoch, split, loss, metric."""
+    rows = [
+        {
+            "epoch": row["epoch"],
+            "split": split,
+            "loss": row[f"{split}_loss"],
+            "metric": row[f"{split}_metric"],
+        }
+        for row in history
+        for split in ("train", "test")
+    ]
+    return pd.DataFrame(rows, columns=["epoch", "split", "loss", "metric"])
+
+
+@torch.no_grad()
+def raw_outputs(run: Run, X_raw: np.ndarray) -> np.ndarray:
+    """The network's raw outputs (n, n_outputs) for raw inputs (n, d)."""
+    run.model.eval()
+    X = run.split.inputs(X_raw).to(run.device)
+    return run.model(X).cpu().numpy()
+
+
+def read(run: Run, logits: np.ndarray) -> np.ndarray:
+    """Raw outputs as the task reads them: P(class 1) (n,), class probabilities
+    (n, K), or values (n,) in the target's own units."""
+    task = run.config.task
+    out = tasks.read_outputs(task, torch.from_numpy(logits)).numpy()
+    if task == "multiclass":
+        return out
+    if task == "regression":
+        return run.split.target_units(out[:, 0])
+    return out[:, 0]
+
+
+def points_frame(run: Run, axes: tuple[int, int] = (0, 1)) -> pd.DataFrame:
+    """One row per data point: split, the two drawn inputs as x1 and x2 (x1 alone
+    for one input), target, prediction, p (the probability read from the model)
+    and label (the true class name)."""
+    split = run.split
+    frames = []
+    for name, X, y in (
+        ("train", split.X_train_raw, split.y_train_raw),
+        ("test", split.X_test_raw, split.y_test_raw),
+    ):
+        out = read(run, raw_outputs(run, X))
+        frame = pd.DataFrame({"split": name, "x1": X[:, axes[0]].astype(np.float32)})
+        if X.shape[1] > 1:
+            frame["x2"] = X[:, axes[1]].astype(np.float32)
+        frame["target"] = y
+        if run.config.task == "regression":
+            frame["prediction"] = out
+        elif run.config.task == "binary":
+            frame["prediction"] = (out > 0.5).astype(np.int64)
+            frame["p"] = out
+        else:
+            frame["prediction"] = out.argmax(axis=1)
+            frame["p"] = out.max(axis=1)
+        if run.config.task != "regression":
+            frame["label"] = [split.class_names[k] for k in y]
+        frames.append(frame)
+    return pd.concat(frames, ignore_index=True)
+
+
+@dataclass
+class Grid:
+    """The model's read outputs over a plane of two inputs.
+
+    `values` is (ny, nx) for binary (P(class 1)) and regression (target units),
+    (ny, nx, K) for multi-class. `held` names the other inputs and the medians they
+    are held at.
+    """
+
+    xs: np.ndarray
+    ys: np.ndarray
+    values: np.ndarray
+    held: dict[str, float]
+
+    @property
+    def note(self) -> str:
+        if not self.held:
+            return ""
+        values = ", ".join(f"{name} {value:.3g}" for name, value in self.held.items())
+        return f"other inputs held at their training median: {values}"
+
+
+def plane_grid(
+    run: Run, axes: tuple[int, int] = (0, 1), resolution: int = GRID_RESOLUTION
+) -> Grid:
+    """Outputs over a resolution × resolution grid spanning the data in inputs
+    `axes`; every other input is held at its median over the training split."""
+    split = run.split
+    X_all = np.vstack([split.X_train_raw, split.X_test_raw])
+    low, high = X_all.min(axis=0), X_all.max(axis=0)
+    pad = GRID_MARGIN * np.maximum(high - low, 1e-9)
+    i, j = axes
+    xs = np.linspace(low[i] - pad[i], high[i] + pad[i], resolution, dtype=np.float32)
+    ys = np.linspace(low[j] - pad[j], high[j] + pad[j], resolution, dtype=np.float32)
+
+    # Every grid point starts at the medians, then takes its own two coordinates.
+    median = np.median(split.X_train_raw, axis=0)
+    gx, gy = np.meshgrid(xs, ys)  # (ny, nx) each
+    X = np.tile(median, (gx.size, 1))
+    X[:, i], X[:, j] = gx.ravel(), gy.ravel()
+
+    out = read(run, raw_outputs(run, X)).astype(np.float32)
+    values = (
+        out.reshape(resolution, resolution, -1)
+        if out.ndim == 2
+        else out.reshape(resolution, resolution)
+    )
+    held = {
+        name: float(median[k])
+        for k, name in enumerate(split.feature_names)
+        if k not in axes
+    }
+    return Grid(xs=xs, ys=ys, values=values, held=held)
+
+
+def fitted_curve(run: Run, resolution: int = 200) -> tuple[np.ndarray, np.ndarray]:
+    """For one-input regression: x values spanning the data and the model's
+    predictions there, in the target's own units."""
+    split = run.split
+    x_all = np.concatenate([split.X_train_raw[:, 0], split.X_test_raw[:, 0]])
+    pad = GRID_MARGIN * (x_all.max() - x_all.min())
+    xs = np.linspace(x_all.min() - pad, x_all.max() + pad, resolution)
+    predictions = read(run, raw_outputs(run, xs[:, None]))
+    return xs.astype(np.float32), predictions.astype(np.float32)

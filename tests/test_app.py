@@ -1,0 +1,127 @@
+"""The page through Streamlit's AppTest: no browser, one script run per `run()`.
+Plotly charts show up as elements of type plotly_chart; their contents are covered
+by test_figures.py."""
+
+import time
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+pytestmark = pytest.mark.slow
+
+APP = Path(__file__).resolve().parents[1] / "streamlit_app.py"
+
+
+def load() -> AppTest:
+    at = AppTest.from_file(str(APP), default_timeout=60).run()
+    assert not at.exception
+    return at
+
+
+def charts(at: AppTest) -> int:
+    return len(at.get("plotly_chart"))
+
+
+def current(at: AppTest):
+    return at.session_state["trainer"].run
+
+
+def wait_until_done(at: AppTest) -> None:
+    # Training runs on its own thread; each script run redraws what it has done.
+    trainer = at.session_state["trainer"]
+    deadline = time.monotonic() + 30
+    while trainer.running and time.monotonic() < deadline:
+        time.sleep(0.05)
+    at.run()
+    at.run()
+
+
+@pytest.mark.parametrize(
+    "task, dataset, n_charts",
+    [
+        ("binary", "moons", 4),
+        ("multiclass", "blobs", 5),
+        ("regression", "sine", 5),
+        ("regression", "ripple", 5),
+        ("multiclass", "iris", 5),
+    ],
+)
+def test_app_loads_each_task_with_its_charts(task, dataset, n_charts):
+    at = load()
+    at.selectbox(key="task").set_value(task).run()
+    at.selectbox(key="dataset").set_value(dataset).run()
+    assert not at.exception
+    assert charts(at) == n_charts
+    # Before any click: the untrained model, epoch 0.
+    assert current(at).epoch == 0
+    assert current(at).config.task == task
+
+
+def test_app_shows_the_task_table_with_the_current_row():
+    at = load()
+    at.selectbox(key="task").set_value("multiclass").run()
+    text = " ".join(m.value for m in at.markdown)
+    assert "**▶ Multi-class classification**" in text
+    assert "3 output units → softmax → CrossEntropyLoss" in text
+
+
+def test_app_trains_steps_and_pauses():
+    at = load()
+    at.number_input(key="epochs").set_value(3).run()
+    at.button(key="step").click().run()
+    assert current(at).epoch == 1
+    # Started and paused: Train waits for the end or a reset; Resume goes on.
+    assert at.button(key="train").disabled
+    at.button(key="resume").click().run()
+    wait_until_done(at)
+    run = current(at)
+    assert run.done and run.epoch == 3
+    assert not at.session_state["trainer"].running
+    assert not at.button(key="train").disabled
+    assert not at.exception
+
+
+def test_app_view_change_does_not_retrain():
+    at = load()
+    at.button(key="step").click().run()
+    run = current(at)
+    at.toggle(key="log_loss").set_value(True).run()
+    assert current(at) is run and run.epoch == 1
+
+
+def test_app_learning_rate_applies_live_and_network_change_restarts():
+    at = load()
+    at.button(key="step").click().run()
+    run = current(at)
+    at.select_slider(key="lr").set_value(0.1).run()
+    assert current(at) is run
+    assert run.optimizer.param_groups[0]["lr"] == 0.1
+
+    at.slider(key="width").set_value(4).run()
+    fresh = current(at)
+    assert fresh is not run and fresh.epoch == 0 and fresh.config.hidden == (4, 4)
+    assert any("fresh run" in info.value for info in at.info)
+
+
+def test_app_real_dataset_marks_settings_that_do_not_apply():
+    at = load()
+    at.selectbox(key="dataset").set_value("breast_cancer").run()
+    assert at.slider(key="n_samples").disabled
+    assert at.slider(key="noise").disabled
+    # Thirty inputs: the user picks the two that are drawn.
+    assert at.selectbox(key="draw_x") is not None
+
+
+def test_app_divergence_is_reported_in_words():
+    at = load()
+    at.selectbox(key="task").set_value("regression").run()
+    at.selectbox(key="dataset").set_value("diabetes").run()
+    at.selectbox(key="optimizer").set_value("sgd").run()
+    at.select_slider(key="lr").set_value(10.0).run()
+    at.button(key="train").click().run()
+    wait_until_done(at)
+    assert not at.exception
+    assert any(
+        "the loss became" in e.value and "10× lower" in e.value for e in at.error
+    )

@@ -1,0 +1,168 @@
+"""The app in a real browser: headless Chromium drives `streamlit run`.
+
+Needs Debian's chromium (`apt-get install chromium`) and Playwright's Python
+package; Playwright never downloads a browser of its own here. Without a browser
+these tests skip, except under CI, where they fail.
+"""
+
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+pytestmark = [pytest.mark.slow, pytest.mark.browser]
+
+ROOT = Path(__file__).resolve().parents[1]
+ARTIFACTS = ROOT / "artifacts"
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+# JavaScript: number of points in the loss chart's train line (Plotly's own count,
+# since the data arrive as typed arrays).
+LOSS_POINTS = """() => {
+  for (const plot of document.querySelectorAll('.js-plotly-plot')) {
+    const title = plot.layout && plot.layout.yaxis && plot.layout.yaxis.title;
+    if (title && (title.text || title) === 'loss') return plot._fullData[0]._length;
+  }
+  return -1;
+}"""
+
+
+def _chromium() -> str:
+    path = shutil.which("chromium") or shutil.which("chromium-browser")
+    if path is None:
+        message = "Debian's chromium is not installed: apt-get install chromium"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    return path
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server():
+    port = _free_port()
+    ARTIFACTS.mkdir(exist_ok=True)
+    log_path = ARTIFACTS / "server.log"
+    with open(log_path, "w") as log:
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "streamlit",
+                "run",
+                str(ROOT / "streamlit_app.py"),
+                "--server.port",
+                str(port),
+                "--server.address",
+                "127.0.0.1",
+                "--server.headless",
+                "true",
+            ],
+            cwd=ROOT,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        deadline = time.time() + 60
+        while time.time() < deadline:
+            with socket.socket() as s:
+                if s.connect_ex(("127.0.0.1", port)) == 0:
+                    break
+            time.sleep(0.3)
+        yield f"http://127.0.0.1:{port}", log_path
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    executable = _chromium()
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS)
+        yield browser
+        browser.close()
+
+
+def _click_until(page, key: str, selector: str, tries: int = 3) -> None:
+    # A click that lands while the live view swaps its elements can be lost: try
+    # again while the button is still there to press.
+    for _ in range(tries):
+        button = page.locator(f".st-key-{key} button")
+        if button.is_enabled():
+            button.click()
+        try:
+            page.wait_for_selector(selector, timeout=5_000)
+            return
+        except Exception:
+            continue
+    raise AssertionError(f"pressing {key} never led to {selector}")
+
+
+def _epoch(page) -> int:
+    text = page.locator("text=/Epoch [0-9,]+ \\//").first.inner_text()
+    return int(re.search(r"Epoch ([0-9,]+)", text).group(1).replace(",", ""))
+
+
+def test_browser_trains_pauses_and_logs_no_traceback(server, browser):
+    url, log_path = server
+    page = browser.new_page(viewport={"width": 1600, "height": 1300})
+    page.goto(url)
+
+    # First load, before any click: the data and the untrained model are drawn.
+    page.wait_for_selector(".js-plotly-plot", timeout=60_000)
+    page.wait_for_function(f"({LOSS_POINTS})() >= 1", timeout=30_000)
+    assert page.locator(".js-plotly-plot").count() >= 4
+    assert _epoch(page) == 0
+
+    # A long run, so that there is time to watch it and pause it.
+    epochs = page.locator(".st-key-epochs input")
+    epochs.fill("5000")
+    epochs.press("Enter")
+    page.wait_for_selector("text=/Epoch 0 \\/ 5,000/", timeout=30_000)
+    # Batches of 4: slow enough epochs that the run is still going when paused.
+    thumb = page.locator(".st-key-batch_size input[type=range]")
+    thumb.focus()
+    thumb.press("ArrowRight")
+    thumb.press("ArrowRight")
+    page.wait_for_selector(".st-key-batch_size >> text=4", timeout=30_000)
+
+    # Train: the loss chart grows while the page redraws.
+    page.locator(".st-key-train button").click()
+    page.wait_for_function(f"({LOSS_POINTS})() > 20", timeout=30_000)
+    first = _epoch(page)
+    time.sleep(1.0)
+    assert _epoch(page) > first
+    page.screenshot(path=str(ARTIFACTS / "training.png"), full_page=True)
+
+    # Pause: the epoch counter stops.
+    _click_until(page, "pause", ".st-key-resume button:not([disabled])")
+    time.sleep(0.5)
+    paused = _epoch(page)
+    time.sleep(1.5)
+    assert _epoch(page) == paused
+    assert page.evaluate(LOSS_POINTS) == paused + 1
+    page.screenshot(path=str(ARTIFACTS / "paused.png"), full_page=True)
+
+    log = log_path.read_text()
+    assert "Traceback" not in log, log

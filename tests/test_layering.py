@@ -1,0 +1,23 @@
+import subprocess
+import sys
+
+
+def test_explorer_does_not_import_streamlit():
+    # The engine runs in a plain shell: no module of it may pull in streamlit.
+    modules = (
+        "explorer.config, explorer.tasks, explorer.datasets, explorer.models, "
+        "explorer.training, explorer.diagnostics, explorer.figures, explorer.cli"
+    )
+    code = f"import sys, {modules}; print('streamlit' in sys.modules)"
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "False"
+
+
+def test_figures_do_not_import_torch():
+    code = "import sys, explorer.figures; print('torch' in sys.modules)"
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "False"
