@@ -9,10 +9,8 @@ from explorer.models import ACTIVATION_LABELS
 from explorer.tasks import TASKS
 from explorer.training import available_devices
 
-LR_STEPS = [round(m * 10.0**e, 6) for e in range(-5, 1) for m in (1, 3)] + [
-    3.0,
-    10.0,
-]  # 1e-5 ... 10 on a log scale
+# 1e-5, 3e-5, 1e-4, ... 1, 3, 10: a log scale
+LR_STEPS = [round(m * 10.0**e, 6) for e in range(-5, 1) for m in (1, 3)] + [10.0]
 WEIGHT_DECAY_STEPS = [0.0, 1e-5, 1e-4, 1e-3, 1e-2, 1e-1]
 BATCH_SIZES = ["full", 1, 4, 10, 16, 32, 64, 128, 256]
 OPTIMIZER_LABELS = {
@@ -65,7 +63,7 @@ def data_controls() -> dict:
     n_samples = st.slider(
         "Number of points",
         cfg.MIN_SAMPLES,
-        2_000,
+        cfg.MAX_SAMPLES,
         DEFAULTS.n_samples,
         step=10,
         key="n_samples",

@@ -29,23 +29,6 @@ def cached_split(config: Config) -> Split:
     return make_split(config)
 
 
-def data_key(config: Config) -> Config:
-    # Only the data fields matter to the split; the rest are set to defaults so
-    # that a network change reuses the cached data.
-    defaults = Config()
-    return defaults.replace(
-        task=config.task,
-        dataset=config.dataset,
-        n_samples=config.n_samples,
-        noise=config.noise,
-        test_fraction=config.test_fraction,
-        classes=config.classes,
-        standardize=config.standardize,
-        features=config.features,
-        seed=config.seed,
-    )
-
-
 # Button callbacks: they run before the page redraws.
 
 
@@ -81,7 +64,7 @@ def current_trainer(config: Config) -> BackgroundTrainer:
             st.session_state[NOTICE] = (
                 "The data or the network changed, so a fresh run started."
             )
-        trainer = BackgroundTrainer(Run(config, split=cached_split(data_key(config))))
+        trainer = BackgroundTrainer(Run(config, split=cached_split(config.data_only())))
         st.session_state[TRAINER] = trainer
     elif trainer.run.config != config:
         with trainer.lock:
@@ -175,18 +158,24 @@ def view_controls(run: Run) -> dict:
     return {"log_loss": log_loss, "axes": axes}
 
 
-def show_status(run: Run) -> None:
+def show_status(trainer: BackgroundTrainer) -> None:
+    run = trainer.run
     spe = run.seconds_per_epoch
     speed = f" · {spe * 1000:.2f} ms per epoch" if spe else ""
     st.markdown(
         f"**Epoch {run.epoch:,} / {run.config.epochs:,}**{speed} · {run.device_note}"
     )
+    if trainer.idle_paused:
+        st.info(
+            "Training paused itself while the page was not redrawing (a hidden "
+            "tab or a slow connection). Press Resume to go on."
+        )
     if run.stopped:
         st.error(f"Training stopped: {run.stopped['reason']}.")
     elif run.done:
         st.success(
-            "Training finished. Change the learning rate or epochs and "
-            "press Resume or Train, or change anything else for a fresh run."
+            "Training finished. Raise the epochs and press Resume to train on, "
+            "or press Train to start again from fresh weights."
         )
 
 
@@ -250,7 +239,7 @@ def show_live(view: dict) -> None:
         st.rerun()  # training ended: a full rerun stops the timer and updates buttons
     with trainer.lock:
         data = chart_data(trainer.run, view["axes"])
-    show_status(trainer.run)
+        show_status(trainer)
     show_charts(trainer.run, data, view)
 
 
@@ -265,7 +254,11 @@ def main() -> None:
     except ValueError as error:
         st.error(f"{error}. Change that setting in the sidebar.")
         st.stop()
-    trainer = current_trainer(config)
+    try:
+        trainer = current_trainer(config)
+    except ValueError as error:
+        st.error(f"These settings cannot make a run: {error}.")
+        st.stop()
     run = trainer.run
 
     if notice := st.session_state.pop(NOTICE, None):

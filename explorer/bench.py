@@ -48,11 +48,10 @@ def plain_loop(run: Run) -> tuple[list[dict], float]:
     config, split = run.config, run.split
     model = run.copy().model
     loss_fn = tasks.loss_function(config.task)
-    optimizer = (
-        torch.optim.Adam(model.parameters(), lr=config.lr)
-        if config.optimizer == "adam"
-        else torch.optim.SGD(model.parameters(), lr=config.lr)
-    )
+    optimizers = {"adam": torch.optim.Adam, "sgd": torch.optim.SGD}
+    if config.optimizer not in optimizers:
+        raise ValueError(f"the plain loop knows adam and sgd, not {config.optimizer}")
+    optimizer = optimizers[config.optimizer](model.parameters(), lr=config.lr)
     # The run's generator has already drawn the initial weights: continue from there.
     generator = torch.Generator()
     generator.set_state(run.generator.get_state())
@@ -149,7 +148,7 @@ def main() -> None:
     args = parser.parse_args()
     use_one_thread()  # as the app and the command line do
     print(
-        f"torch {torch.__version__}, {torch.get_num_threads()} threads, "
+        f"torch {torch.__version__}, intra-op threads {torch.get_num_threads()}, "
         f"median of {args.repeats} repeats"
     )
     for name, config in SETUPS.items():

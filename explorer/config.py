@@ -1,7 +1,8 @@
-"""The one configuration of a run: what the page's widgets build, what the command
-line takes, and what a shared link or an exported script is made from."""
+"""The one configuration of a run: what the page's widgets build and what the
+command line takes, one field per setting, validated when it is made."""
 
 from dataclasses import asdict, dataclass, fields, replace
+from numbers import Integral, Real
 from typing import Any
 
 TASKS = ("regression", "binary", "multiclass")
@@ -25,6 +26,42 @@ MAX_SEED = 2**31 - 1
 
 # Settings that can change under a running model; any other change starts afresh.
 LIVE_FIELDS = frozenset({"lr", "weight_decay", "epochs"})
+# Settings that decide the data and its split.
+DATA_FIELDS = frozenset(
+    {
+        "task",
+        "dataset",
+        "n_samples",
+        "noise",
+        "test_fraction",
+        "classes",
+        "standardize",
+        "features",
+        "seed",
+    }
+)
+
+
+def _check_types(config: "Config") -> None:
+    for name in ("n_samples", "classes", "epochs", "seed"):
+        _check_whole(name, getattr(config, name))
+    for name in ("noise", "test_fraction", "lr", "weight_decay"):
+        value = getattr(config, name)
+        if isinstance(value, bool) or not isinstance(value, Real):
+            raise ValueError(f"{name} must be a number, got {value!r}")
+    if not isinstance(config.standardize, bool):
+        raise ValueError(
+            f"standardize must be true or false, got {config.standardize!r}"
+        )
+    for width in config.hidden:
+        _check_whole("hidden widths", width)
+    if config.batch_size is not None:
+        _check_whole("batch_size", config.batch_size)
+
+
+def _check_whole(name: str, value: Any) -> None:
+    if isinstance(value, bool) or not isinstance(value, Integral):
+        raise ValueError(f"{name} must be a whole number, got {value!r}")
 
 
 def _check_range(name: str, value: float, low: float, high: float) -> None:
@@ -64,6 +101,7 @@ class Config:
     device: str = "cpu"
 
     def __post_init__(self) -> None:
+        _check_types(self)
         _check_choice("task", self.task, TASKS)
         _check_range("n_samples", self.n_samples, MIN_SAMPLES, MAX_SAMPLES)
         _check_range("noise", self.noise, 0.0, MAX_NOISE)
@@ -115,6 +153,11 @@ class Config:
             for key, value in values.items()
         }
         return cls(**values)
+
+    def data_only(self) -> "Config":
+        """This config's data settings, everything else at its default: one key
+        for every run that uses the same data."""
+        return Config(**{name: getattr(self, name) for name in DATA_FIELDS})
 
     def restarts_run(self, other: "Config") -> bool:
         """True if moving from this config to `other` needs a fresh run."""

@@ -2,6 +2,7 @@
 model sees: extra inputs, scaling fitted on the training part, targets as tensors."""
 
 import logging
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -332,6 +333,19 @@ class Split:
         return np.asarray(values) * self.y_scale + self.y_mean
 
 
+def _check_split_fits(y: np.ndarray, test_fraction: float) -> None:
+    # A stratified split needs every class in both parts.
+    n_classes = len(np.unique(y))
+    n_test = math.ceil(test_fraction * len(y))
+    smallest = np.bincount(y).min()
+    if n_test < n_classes or len(y) - n_test < n_classes or smallest < 2:
+        raise ValueError(
+            f"{len(y)} points with test fraction {test_fraction:g} leave too few "
+            f"points to put each of the {n_classes} classes in both the training "
+            "and the test split; raise the number of points or the test fraction"
+        )
+
+
 def make_split(config: Config) -> Split:
     """Make the config's dataset and split it; deterministic in `config.seed`."""
     from sklearn.model_selection import train_test_split
@@ -343,6 +357,8 @@ def make_split(config: Config) -> Split:
 
     # Stratify classification so both parts keep the class balance.
     stratify = y if config.task != "regression" else None
+    if stratify is not None:
+        _check_split_fits(y, config.test_fraction)
     X_train, X_test, y_train, y_test = train_test_split(
         X,
         y,

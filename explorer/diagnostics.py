@@ -32,7 +32,6 @@ def history_frame(history: list[dict]) -> pd.DataFrame:
 @torch.no_grad()
 def raw_outputs(run: Run, X_raw: np.ndarray) -> np.ndarray:
     """The network's raw outputs (n, n_outputs) for raw inputs (n, d)."""
-    run.model.eval()
     X = run.split.inputs(X_raw).to(run.device)
     return run.model(X).cpu().numpy()
 

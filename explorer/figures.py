@@ -57,6 +57,15 @@ REGION_STRENGTH = 0.6  # how far a class region goes from white at full confiden
 METRIC_NAMES = ("accuracy", "R²")
 TASK_NAMES = ("binary", "multiclass", "regression")
 LEGEND_RIGHT = {"x": 1.02, "xanchor": "left", "y": 1, "yanchor": "top"}
+# Under the x axis title, so that the plane keeps the column's whole width.
+LEGEND_BELOW = {
+    "orientation": "h",
+    "x": 0,
+    "xanchor": "left",
+    "y": -0.2,
+    "yanchor": "top",
+}
+LEGEND_ROOM = 70  # pixels added under a plane for a legend below it
 LEGEND_TOP = {
     "orientation": "h",
     "x": 1,
@@ -495,7 +504,9 @@ def decision_boundary_figure(
     x0, x1, y0, y1 = float(xs[0]), float(xs[-1]), float(ys[0]), float(ys[-1])
     image = {"source": _png_uri(pixels), "xref": "x", "yref": "y", "x": x0, "y": y1}
     image.update(sizex=x1 - x0, sizey=y1 - y0, sizing="stretch", layer="below")
-    layout = _layout(title, *axis_titles, images=[image], legend=LEGEND_RIGHT)
+    layout = _layout(title, *axis_titles, images=[image], legend=LEGEND_BELOW)
+    layout["margin"]["b"] += LEGEND_ROOM
+    layout["height"] += LEGEND_ROOM
     bare = {"showgrid": False, "zeroline": False}
     layout["xaxis"].update(range=[x0, x1], **bare)
     layout["yaxis"].update(range=[y0, y1], **bare)

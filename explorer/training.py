@@ -1,11 +1,13 @@
 """A training run that advances in slices: whole epochs, or as many as fit in a time
 budget, with one history row per epoch. Pausing between slices changes nothing."""
 
+import atexit
 import copy
 import logging
 import math
 import threading
 import time
+import weakref
 
 import torch
 
@@ -135,8 +137,8 @@ class Run:
         self, epochs: int | None = None, seconds: float | None = None
     ) -> list[dict]:
         """Train up to `epochs` more epochs (default: to the end) or until `seconds`
-        pass, whichever comes first, cutting at epoch boundaries; at least one epoch
-        runs unless the run is done. Returns the new history rows."""
+        pass, whichever comes first, cutting at epoch boundaries; a time budget
+        always lets one epoch finish. Returns the new history rows."""
         start = time.perf_counter()
         target = self.config.epochs
         if epochs is not None:
@@ -182,7 +184,8 @@ class Run:
             batches = [
                 (self.X_train[idx], self.y_train[idx]) for idx in order.split(batch)
             ]
-        self.model.train()
+        # No layer here (no dropout, no batch norm) behaves differently in training
+        # and evaluation, so the model's train/eval mode is never switched.
         for X, y in batches:
             loss = self.loss_fn(self.model(X), y)
             self.optimizer.zero_grad()
@@ -192,7 +195,6 @@ class Run:
 
     @torch.no_grad()
     def _evaluate(self) -> dict:
-        self.model.eval()
         task = self.config.task
         # Regression losses are reported in the target's own units (squared).
         unit = self.split.y_scale**2 if task == "regression" else 1.0
@@ -214,6 +216,7 @@ class Run:
             f"try a learning rate 10× lower (now {self.config.lr:g})"
         )
         self.stopped = {"epoch": self.epoch, "reason": reason}
+        self.epoch -= 1  # the run ends after its last finite epoch
         log.warning(reason)
 
     def history_records(self) -> list[dict]:
@@ -239,13 +242,14 @@ class BackgroundTrainer:
 
     SLICE_SECONDS = 0.02
 
-    def __init__(self, run: Run, idle_seconds: float = 10.0) -> None:
+    def __init__(self, run: Run, idle_seconds: float = 30.0) -> None:
         self.run = run
         self.lock = threading.Lock()
         self.idle_seconds = idle_seconds
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._last_heartbeat = time.monotonic()
+        self.idle_paused = False  # True once the thread stopped for want of a reader
 
     @property
     def running(self) -> bool:
@@ -256,10 +260,12 @@ class BackgroundTrainer:
         if self.running or self.run.done:
             return
         self._stop.clear()
+        self.idle_paused = False
         self.heartbeat()
         self._thread = threading.Thread(
             target=self._loop, daemon=True, name="explorer-trainer"
         )
+        _trainers.add(self)
         self._thread.start()
 
     def pause(self) -> None:
@@ -277,9 +283,22 @@ class BackgroundTrainer:
         while not self._stop.is_set() and not self.run.done:
             if time.monotonic() - self._last_heartbeat > self.idle_seconds:
                 log.info(
-                    "nobody is watching: training paused at epoch %d", self.run.epoch
+                    "nobody is watching: training paused at epoch %s",
+                    f"{self.run.epoch:,}",
                 )
+                self.idle_paused = True
                 break
             with self.lock:
                 self.run.advance(seconds=self.SLICE_SECONDS)
             time.sleep(0.001)  # let a waiting reader take the lock
+
+
+# Trainers whose thread may still run when the process exits. Stopping them first
+# lets torch shut down cleanly instead of aborting under a running thread.
+_trainers: "weakref.WeakSet[BackgroundTrainer]" = weakref.WeakSet()
+
+
+@atexit.register
+def _pause_all() -> None:
+    for trainer in list(_trainers):
+        trainer.pause()

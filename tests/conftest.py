@@ -2,6 +2,13 @@ import pytest
 import torch
 
 from explorer.config import Config
+from explorer.training import use_one_thread
+
+
+def pytest_configure(config):
+    # As the app and the command line do; otherwise whichever test first calls
+    # the command line would change the speed of every test after it.
+    use_one_thread()
 
 
 @pytest.fixture(autouse=True)

@@ -66,7 +66,26 @@ def test_app_shows_the_task_table_with_the_current_row():
     assert "3 output units → softmax → CrossEntropyLoss" in text
 
 
-def test_app_trains_steps_and_pauses():
+def test_app_pause_stops_training_and_resume_goes_on():
+    at = load()
+    at.number_input(key="epochs").set_value(5_000).run()
+    at.button(key="train").click().run()
+    assert at.session_state["trainer"].running
+    time.sleep(0.3)
+    at.button(key="pause").click().run()
+    run, epoch = current(at), current(at).epoch
+    assert 0 < epoch < 5_000 and not at.session_state["trainer"].running
+    time.sleep(0.3)
+    at.run()
+    assert current(at).epoch == epoch  # paused means paused
+    assert not at.button(key="resume").disabled
+    at.button(key="resume").click().run()
+    time.sleep(0.3)
+    assert current(at) is run and run.epoch > epoch
+    at.button(key="pause").click().run()
+
+
+def test_app_steps_resumes_and_finishes():
     at = load()
     at.number_input(key="epochs").set_value(3).run()
     at.button(key="step").click().run()
@@ -109,8 +128,11 @@ def test_app_real_dataset_marks_settings_that_do_not_apply():
     at.selectbox(key="dataset").set_value("breast_cancer").run()
     assert at.slider(key="n_samples").disabled
     assert at.slider(key="noise").disabled
-    # Thirty inputs: the user picks the two that are drawn.
-    assert at.selectbox(key="draw_x") is not None
+    # Thirty inputs: the user picks the two that are drawn; the others are held.
+    assert len(at.selectbox(key="draw_x").options) == 30
+    at.selectbox(key="draw_y").set_value(5).run()
+    assert not at.exception
+    assert at.session_state["draw_y"] == 5
 
 
 def test_app_divergence_is_reported_in_words():
@@ -125,3 +147,17 @@ def test_app_divergence_is_reported_in_words():
     assert any(
         "the loss became" in e.value and "10× lower" in e.value for e in at.error
     )
+
+
+def test_app_explains_settings_that_cannot_make_a_run():
+    # Too few points for every class in both splits: a message, no traceback, and
+    # the settings stay as the user left them.
+    at = load()
+    at.selectbox(key="task").set_value("multiclass").run()
+    at.slider(key="n_samples").set_value(20).run()
+    at.slider(key="test_fraction").set_value(0.1).run()
+    assert not at.exception
+    assert any("raise the number of points" in e.value for e in at.error)
+    assert at.slider(key="n_samples").value == 20
+    at.slider(key="n_samples").set_value(200).run()
+    assert not at.error and current(at).config.n_samples == 200

@@ -69,3 +69,28 @@ def test_parse_hidden_and_batch_size_explain_bad_text():
         parse_batch_size("half")
     assert parse_batch_size("full") is None
     assert parse_batch_size("32") == 32
+
+
+@pytest.mark.parametrize(
+    "field, value, words",
+    [
+        ("epochs", 2.5, "epochs must be a whole number, got 2.5"),
+        ("n_samples", "100", "n_samples must be a whole number"),
+        ("hidden", (8.5,), "hidden widths must be a whole number"),
+        ("lr", "fast", "lr must be a number"),
+        ("standardize", "yes", "standardize must be true or false"),
+        ("lr", float("nan"), "lr must be between"),
+    ],
+)
+def test_config_refuses_wrong_types_with_a_message(field, value, words):
+    # Values from a file or a link arrive untyped: a wrong type is a ValueError
+    # in the user's terms, never a TypeError from deep inside.
+    with pytest.raises(ValueError, match=words):
+        Config(**{field: value})
+
+
+def test_config_data_only_keeps_the_data_settings():
+    config = Config(noise=0.3, seed=4, hidden=(2,), lr=0.5)
+    data = config.data_only()
+    assert (data.noise, data.seed) == (0.3, 4)
+    assert data.hidden == Config().hidden and data.lr == Config().lr

@@ -101,3 +101,10 @@ def test_extra_features_append_columns():
 def test_check_refuses_mismatches(changes, words):
     with pytest.raises(ValueError, match=words):
         check(Config(**changes))
+
+
+def test_split_too_small_for_the_classes_is_explained():
+    # 20 points, 10 % test: 2 test points cannot hold 3 classes.
+    config = Config(task="multiclass", dataset="blobs", n_samples=20, test_fraction=0.1)
+    with pytest.raises(ValueError, match="too few points to put each of the 3 classes"):
+        make_split(config)

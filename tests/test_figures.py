@@ -180,11 +180,12 @@ def test_figure_is_valid_plotly(name):
 
 @pytest.mark.parametrize("name", ALL_FIGURES)
 def test_figure_is_styled_for_a_projector(name):
-    # Same height (plus a line for a one-line note), base font and white template
-    # everywhere, and a title.
+    # Same height (plus a line for a one-line note, and room for the legend under a
+    # plane), base font and white template everywhere, and a title.
     fig = ALL_FIGURES[name]()
     note_lines = 1 if name == "boundary_note" else 0
-    assert fig.layout.height == figures.HEIGHT + figures.NOTE_LINE * note_lines
+    legend = figures.LEGEND_ROOM if name.startswith("boundary") else 0
+    assert fig.layout.height == figures.HEIGHT + figures.NOTE_LINE * note_lines + legend
     assert fig.layout.font.size == figures.FONT_SIZE
     assert fig.layout.template.layout.plot_bgcolor == "white"
     assert fig.layout.title.text
@@ -211,7 +212,7 @@ def test_changing_one_figure_leaves_the_next_untouched():
     fig = boundary("binary")
     fig.update_layout(legend_x=0.3, template_layout_plot_bgcolor="red")
     fresh = boundary("binary")
-    assert fresh.layout.legend.x == 1.02
+    assert fresh.layout.legend.x == figures.LEGEND_BELOW["x"]
     assert fresh.layout.template.layout.plot_bgcolor == "white"
 
 

@@ -13,11 +13,3 @@ def test_explorer_does_not_import_streamlit():
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == "False"
-
-
-def test_figures_do_not_import_torch():
-    code = "import sys, explorer.figures; print('torch' in sys.modules)"
-    result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True
-    )
-    assert result.stdout.strip() == "False"
