@@ -166,7 +166,10 @@ def _by_split(frame: pd.DataFrame, columns: list[str]) -> dict[str, dict]:
 
 
 def _f32(column: pd.Series) -> np.ndarray:
-    return column.to_numpy(dtype=np.float32)
+    # A diverging run's losses can pass float32's range: clip them to it first.
+    values = column.to_numpy(dtype=np.float64)
+    limit = np.finfo(np.float32).max
+    return np.clip(values, -limit, limit).astype(np.float32)
 
 
 def _marker(split: str, color: str | np.ndarray) -> dict:
