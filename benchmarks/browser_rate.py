@@ -9,25 +9,20 @@ Prints numbers; asserts nothing (timings on a shared machine are noisy).
 """
 
 import argparse
-import socket
-import subprocess
 import sys
 import time
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-ROOT = Path(__file__).resolve().parents[1]
-FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+from app_server import CHROMIUM_FLAGS, serve_app  # noqa: E402
+
+# A background tab's timers are slowed down; this page must not be.
+FLAGS = CHROMIUM_FLAGS + [
     "--disable-background-timer-throttling",
     "--disable-renderer-backgrounding",
     "--disable-backgrounding-occluded-windows",
-    "--disable-component-update",
-    "--disable-sync",
 ]
 
 # Counts, on every animation frame, how often the loss chart got new points.
@@ -45,12 +40,6 @@ WATCH = """() => {
   };
   requestAnimationFrame(tick);
 }"""
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def settle(page) -> None:
@@ -103,46 +92,23 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--seconds", type=float, default=6.0)
     args = parser.parse_args()
-    port = free_port()
-    (ROOT / "artifacts").mkdir(exist_ok=True)
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            str(ROOT / "streamlit_app.py"),
-            "--server.port",
-            str(port),
-            "--server.headless",
-            "true",
-        ],
-        cwd=ROOT,
-        stdout=open(ROOT / "artifacts" / "bench-server.log", "w"),
-        stderr=subprocess.STDOUT,
-    )
-    try:
-        time.sleep(4)
+    with serve_app("bench-server.log") as (url, _):
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=FLAGS)
             page = browser.new_page(viewport={"width": 1600, "height": 1200})
-            page.goto(f"http://127.0.0.1:{port}")
+            page.goto(url)
             page.wait_for_selector(".js-plotly-plot", timeout=60_000)
             playground_setup(page)
             status = page.locator("text=/Epoch [0-9,]+ \\//").first.inner_text()
             head = page.locator("text=/parameters/").first.inner_text()
             print(f"setup: {head.strip()[:80]} | {status}")
 
-            print("visibility:", page.evaluate("document.visibilityState"))
             page.evaluate(WATCH)
             page.locator(".st-key-train button").click()
             time.sleep(args.seconds)
             frames = page.evaluate("window.__repaints")
             page.locator(".st-key-pause button").click()
             browser.close()
-    finally:
-        server.terminate()
-        server.wait(timeout=20)
 
     # Skip the first repaint after the click; measure from the second on.
     frames = [f for f in frames if f[1] > 1]

@@ -8,36 +8,12 @@ these tests skip, except under CI, where they fail.
 import os
 import re
 import shutil
-import socket
-import subprocess
-import sys
 import time
-from pathlib import Path
 
 import pytest
+from app_server import ARTIFACTS, CHROMIUM_FLAGS, LOSS_POINTS, serve_app
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
-
-ROOT = Path(__file__).resolve().parents[1]
-ARTIFACTS = ROOT / "artifacts"
-CHROMIUM_FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-# JavaScript: number of points in the loss chart's train line (Plotly's own count,
-# since the data arrive as typed arrays).
-LOSS_POINTS = """() => {
-  for (const plot of document.querySelectorAll('.js-plotly-plot')) {
-    const title = plot.layout && plot.layout.yaxis && plot.layout.yaxis.title;
-    if (title && (title.text || title) === 'loss') return plot._fullData[0]._length;
-  }
-  return -1;
-}"""
 
 
 def _chromium() -> str:
@@ -50,47 +26,10 @@ def _chromium() -> str:
     return path
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server():
-    port = _free_port()
-    ARTIFACTS.mkdir(exist_ok=True)
-    log_path = ARTIFACTS / "server.log"
-    with open(log_path, "w") as log:
-        process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "streamlit",
-                "run",
-                str(ROOT / "streamlit_app.py"),
-                "--server.port",
-                str(port),
-                "--server.address",
-                "127.0.0.1",
-                "--server.headless",
-                "true",
-            ],
-            cwd=ROOT,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-    try:
-        deadline = time.time() + 60
-        while time.time() < deadline:
-            with socket.socket() as s:
-                if s.connect_ex(("127.0.0.1", port)) == 0:
-                    break
-            time.sleep(0.3)
-        yield f"http://127.0.0.1:{port}", log_path
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
+    with serve_app("server.log") as served:
+        yield served
 
 
 @pytest.fixture(scope="module")
