@@ -25,8 +25,7 @@ DEFAULTS = cfg.Config()
 
 
 def _on_dataset_change() -> None:
-    # Blobs' noise is the clusters' standard deviation: 1.0 makes a fair default.
-    st.session_state["noise"] = 1.0 if st.session_state["dataset"] == "blobs" else 0.2
+    st.session_state["noise"] = DATASETS[st.session_state["dataset"]].default_noise
 
 
 def _on_task_change() -> None:

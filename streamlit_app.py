@@ -61,9 +61,11 @@ def current_trainer(config: Config) -> BackgroundTrainer:
     if trainer is None or trainer.run.config.restarts_run(config):
         if trainer is not None:
             trainer.pause()
-            st.session_state[NOTICE] = (
-                "The data or the network changed, so a fresh run started."
-            )
+            if trainer.run.epoch > 0:
+                st.session_state[NOTICE] = (
+                    "The data or the network changed: the trained model was set "
+                    "aside and a new, untrained one is ready. Press Train."
+                )
         trainer = BackgroundTrainer(Run(config, split=cached_split(config.data_only())))
         st.session_state[TRAINER] = trainer
     elif trainer.run.config != config:
@@ -134,34 +136,45 @@ def show_task_table(config: Config, run: Run) -> None:
 
 def view_controls(run: Run) -> dict:
     names = run.split.feature_names
-    columns = st.columns([1, 1, 2])
+    columns = st.columns(3)
     log_loss = columns[0].toggle("Log-scale loss", key="log_loss")
+    one_column = columns[0].toggle(
+        "One chart per row",
+        key="one_column",
+        help="Larger charts, for a narrow window or a projector.",
+    )
     axes = (0, 1)
     if len(names) > 2:
+        # Keys per dataset: each remembers its own pair, starting from the inputs
+        # that say most about the target.
+        first, second = diagnostics.default_axes(run.split)
         x = columns[1].selectbox(
             "Drawn input (x)",
             range(len(names)),
-            key="draw_x",
+            index=first,
+            key=f"draw_x_{run.config.dataset}",
             format_func=names.__getitem__,
         )
         y = columns[2].selectbox(
             "Drawn input (y)",
             range(len(names)),
-            index=1,
-            key="draw_y",
+            index=second,
+            key=f"draw_y_{run.config.dataset}",
             format_func=names.__getitem__,
         )
         if x == y:
             st.info("Pick two different inputs to draw the model's output over them.")
             y = (x + 1) % len(names)
         axes = (x, y)
-    return {"log_loss": log_loss, "axes": axes}
+    return {"log_loss": log_loss, "one_column": one_column, "axes": axes}
 
 
 def show_status(trainer: BackgroundTrainer) -> None:
     run = trainer.run
     spe = run.seconds_per_epoch
     speed = f" · {spe * 1000:.2f} ms per epoch" if spe else ""
+    if run.epoch and not run.done and not trainer.running:
+        speed += " · **paused**"
     st.markdown(
         f"**Epoch {run.epoch:,} / {run.config.epochs:,}**{speed} · {run.device_note}"
     )
@@ -197,11 +210,17 @@ def chart_data(run: Run, axes: tuple[int, int]) -> dict:
     return data
 
 
+def chart_slots(view: dict):
+    if view["one_column"]:
+        return st.container(), st.container()
+    return st.columns(2)
+
+
 def show_charts(run: Run, data: dict, view: dict) -> None:
     split, task, axes = run.split, run.config.task, view["axes"]
     points, history, names = data["points"], data["history"], split.feature_names
 
-    left, right = st.columns(2)
+    left, right = chart_slots(view)
     if "curve" in data:
         xs, predictions = data["curve"]
         fig = figures.fit_curve_figure(xs, predictions, points, (names[0], "y"))
@@ -220,7 +239,7 @@ def show_charts(run: Run, data: dict, view: dict) -> None:
     chart(left, fig, "boundary_chart")
     chart(right, figures.output_figure(points, task, split.class_names), "output_chart")
 
-    left, right = st.columns(2)
+    left, right = chart_slots(view)
     chart(left, figures.loss_figure(history, log_y=view["log_loss"]), "loss_chart")
     chart(right, figures.metric_figure(history, run.metric_name), "metric_chart")
     if task == "multiclass":
@@ -237,10 +256,9 @@ def show_live(view: dict) -> None:
     if st.session_state.get(LIVE) and not trainer.running:
         st.session_state[LIVE] = False
         st.rerun()  # training ended: a full rerun stops the timer and updates buttons
-    with trainer.lock:
-        data = chart_data(trainer.run, view["axes"])
+    with trainer.hold() as run:
         show_status(trainer)
-    show_charts(trainer.run, data, view)
+        show_charts(run, chart_data(run, view["axes"]), view)
 
 
 def main() -> None:

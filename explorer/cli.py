@@ -49,6 +49,16 @@ CHOICES = {
     "optimizer": OPTIMIZERS,
     "device": DEVICES,
 }
+# Settings whose default depends on the others: the task on the dataset and back,
+# the noise on the dataset.
+IMPLIED = ("task", "dataset", "noise")
+SHOWN_DEFAULTS = {
+    "task": "the dataset's task, else binary",
+    "dataset": "the task's first dataset: moons, blobs or sine",
+    "noise": "the dataset's own, 0.2 (blobs 1.0)",
+    "batch_size": "full",
+    "features": "none",
+}
 HELP = {
     "hidden": "widths of the hidden layers, like 8,8; none for no hidden layer",
     "batch_size": "a number, or full for the whole training set",
@@ -62,8 +72,9 @@ def _add_config_options(parser: argparse.ArgumentParser) -> None:
     defaults = Config()
     for f in fields(Config):
         default = getattr(defaults, f.name)
-        if f.name in ("task", "dataset"):
-            default = None  # each can be implied by the other
+        shown = SHOWN_DEFAULTS.get(f.name, default)
+        if f.name in IMPLIED:
+            default = None  # filled in by _train from the other settings
         convert = PARSERS.get(f.name, type(getattr(defaults, f.name)))
         names = [f"--{f.name}"]
         if "_" in f.name:
@@ -74,7 +85,7 @@ def _add_config_options(parser: argparse.ArgumentParser) -> None:
             type=_reporting(convert),
             default=default,
             choices=CHOICES.get(f.name),
-            help=HELP.get(f.name, "") + f" (default {default})",
+            help=HELP.get(f.name, "") + f" (default {shown})",
         )
 
 
@@ -121,6 +132,9 @@ def _train(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         values["task"] = entry.task if entry else Config.task
     if values["dataset"] is None:
         values["dataset"] = DEFAULT_DATASET[values["task"]]
+    if values["noise"] is None:
+        entry = DATASETS.get(values["dataset"])
+        values["noise"] = entry.default_noise if entry else Config.noise
     use_one_thread()
     try:
         config = Config(**values)

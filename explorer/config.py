@@ -66,7 +66,14 @@ def _check_whole(name: str, value: Any) -> None:
 
 def _check_range(name: str, value: float, low: float, high: float) -> None:
     if not low <= value <= high:
-        raise ValueError(f"{name} must be between {low:g} and {high:g}, got {value:g}")
+        raise ValueError(
+            f"{name} must be between {_number(low)} and {_number(high)}, "
+            f"got {_number(value)}"
+        )
+
+
+def _number(value: float) -> str:
+    return f"{value:,}" if isinstance(value, int) else f"{value:g}"
 
 
 def _check_choice(name: str, value: str, choices: tuple[str, ...]) -> None:

@@ -38,6 +38,7 @@ class Dataset:
     task: str
     make: Generator
     n_inputs: int = 2
+    default_noise: float = 0.2
     real: bool = False
     classes_range: tuple[int, int] | None = None  # None: a fixed number of classes
     class_names: tuple[str, ...] | None = None
@@ -147,11 +148,11 @@ def _surface(f: Callable[[np.ndarray, np.ndarray], np.ndarray]) -> Generator:
 # Real data shipped inside scikit-learn: nothing is downloaded.
 
 
-def _bundled(loader_name: str) -> Generator:
+def _bundled(loader_name: str, **options) -> Generator:
     def make(n_samples, noise, seed, classes):
         import sklearn.datasets
 
-        bunch = getattr(sklearn.datasets, loader_name)(as_frame=True)
+        bunch = getattr(sklearn.datasets, loader_name)(as_frame=True, **options)
         return bunch.data.astype(np.float64), bunch.target.to_numpy()
 
     return make
@@ -165,7 +166,15 @@ DATASETS: dict[str, Dataset] = {
         Dataset("xor", "XOR", "binary", _xor),
         Dataset("gaussians", "Two Gaussians", "binary", _gaussians),
         Dataset("spiral", "Two-arm spiral", "binary", _spiral),
-        Dataset("blobs", "Gaussian blobs", "multiclass", _blobs, classes_range=(3, 6)),
+        # Blobs' noise is the clusters' standard deviation: 1.0 makes fair overlap.
+        Dataset(
+            "blobs",
+            "Gaussian blobs",
+            "multiclass",
+            _blobs,
+            classes_range=(3, 6),
+            default_noise=1.0,
+        ),
         Dataset("spirals", "Spirals", "multiclass", _spirals, classes_range=(3, 5)),
         Dataset("sine", "Sine curve", "regression", _curve(np.sin, -5, 5), 1),
         Dataset(
@@ -223,7 +232,7 @@ DATASETS: dict[str, Dataset] = {
             "diabetes",
             "Diabetes progression (real)",
             "regression",
-            _bundled("load_diabetes"),
+            _bundled("load_diabetes", scaled=False),
             n_inputs=10,
             real=True,
             note="442 patients, 10 baseline measurements; target: progression after a year",

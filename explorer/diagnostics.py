@@ -8,10 +8,26 @@ import pandas as pd
 import torch
 
 from explorer import tasks
+from explorer.datasets import Split
 from explorer.training import Run
 
 GRID_RESOLUTION = 100
 GRID_MARGIN = 0.1  # extend the drawn plane beyond the data by this fraction
+
+
+def default_axes(split: Split) -> tuple[int, int]:
+    """The two raw inputs that, one at a time, say most about the target on the
+    training split (scikit-learn's F statistic): a sensible first plane to draw."""
+    from sklearn.feature_selection import f_classif, f_regression
+
+    X, y = split.X_train_raw, split.y_train_raw
+    if X.shape[1] <= 2:
+        return (0, min(1, X.shape[1] - 1))
+    score = f_regression if split.task == "regression" else f_classif
+    with np.errstate(divide="ignore", invalid="ignore"):
+        f = np.nan_to_num(score(X, y)[0], nan=0.0, posinf=np.finfo(float).max)
+    first, second = np.argsort(-f, kind="stable")[:2]
+    return int(first), int(second)
 
 
 def history_frame(history: list[dict]) -> pd.DataFrame:

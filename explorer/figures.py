@@ -194,7 +194,9 @@ def _curves(history: pd.DataFrame, column: str, hover: str) -> list[dict]:
                 "x": rows["epoch"],
                 "y": rows[column],
                 "name": split,
-                "mode": "lines",
+                # A lone point (epoch 0, before training) needs a marker to show.
+                "mode": "lines" if len(rows) > 1 else "markers",
+                "marker": {"color": SPLIT_COLOR[split], "size": 10},
                 "line": line,
                 "hovertemplate": f"{split}: %{{y:{hover}}}<extra></extra>",
             }
@@ -389,7 +391,7 @@ def _class_points(
         predicted = np.asarray(class_names)[points["prediction"].to_numpy(np.int64)]
         output = "predicted: %{text}, confidence %{customdata:.3f}"
     else:
-        output = "P(class 1) %{customdata:.3f}"
+        output = _positive(class_names) + " %{customdata:.3f}"
 
     traces = []
     where = f"{axis_titles[0]} %{{x:.3g}}<br>{axis_titles[1]} %{{y:.3g}}"
@@ -439,12 +441,17 @@ def _value_points(
     return traces
 
 
+def _positive(class_names: list[str]) -> str:
+    # What a binary model's probability is of: P(benign) reads better than P(class 1).
+    return f"P({class_names[1]})" if len(class_names) > 1 else "P(class 1)"
+
+
 def _shade(xs, ys, values, points, task, class_names, axis_titles):
     """The grid's pixels, the traces drawn over them, and the figure's title."""
     if task == "binary":
         colorscale = _binary_colorscale()
         traces = [_boundary_line(xs, ys, values)]
-        traces.append(_colorbar(colorscale, 0, 1, "P(class 1)"))
+        traces.append(_colorbar(colorscale, 0, 1, _positive(class_names)))
         traces += _class_points(points, task, class_names, axis_titles)
         return _binary_pixels(values), traces, "decision boundary"
     if task == "multiclass":
@@ -629,7 +636,7 @@ def _class_outputs(
 ) -> go.Figure:
     # Two panels side by side, train and test, sharing the y axis.
     if task == "binary":
-        panel_title, panel = "P(class 1)", {"range": [0, 1]}
+        panel_title, panel = _positive(class_names), {"range": [0, 1]}
         layout = _layout("output by true class", panel_title, "count", bargap=0.1)
         layout["shapes"] += [_vertical(0.5, "x"), _vertical(0.5, "x2")]
         layout["legend"] = LEGEND_RIGHT

@@ -2,12 +2,14 @@
 budget, with one history row per epoch. Pausing between slices changes nothing."""
 
 import atexit
+import contextlib
 import copy
 import logging
 import math
 import threading
 import time
 import weakref
+from collections.abc import Iterator
 
 import torch
 
@@ -247,6 +249,7 @@ class BackgroundTrainer:
         self.lock = threading.Lock()
         self.idle_seconds = idle_seconds
         self._stop = threading.Event()
+        self._held = threading.Event()
         self._thread: threading.Thread | None = None
         self._last_heartbeat = time.monotonic()
         self.idle_paused = False  # True once the thread stopped for want of a reader
@@ -275,6 +278,21 @@ class BackgroundTrainer:
             self._thread.join()
         self._thread = None
 
+    @contextlib.contextmanager
+    def hold(self) -> Iterator[Run]:
+        """Keep the thread from training while the block reads or draws the run.
+
+        A page drawing at the same time as the thread trains would get only part
+        of the interpreter, so each redraw would take longer than the training it
+        interrupts; holding the thread for the redraw avoids that.
+        """
+        self._held.set()
+        try:
+            with self.lock:
+                yield self.run
+        finally:
+            self._held.clear()
+
     def heartbeat(self) -> None:
         """Tell the thread someone is still watching."""
         self._last_heartbeat = time.monotonic()
@@ -288,6 +306,9 @@ class BackgroundTrainer:
                 )
                 self.idle_paused = True
                 break
+            if self._held.is_set():
+                time.sleep(0.002)
+                continue
             with self.lock:
                 self.run.advance(seconds=self.SLICE_SECONDS)
             time.sleep(0.001)  # let a waiting reader take the lock

@@ -106,7 +106,9 @@ def test_app_view_change_does_not_retrain():
     at.button(key="step").click().run()
     run = current(at)
     at.toggle(key="log_loss").set_value(True).run()
+    at.toggle(key="one_column").set_value(True).run()
     assert current(at) is run and run.epoch == 1
+    assert charts(at) == 4 and not at.exception
 
 
 def test_app_learning_rate_applies_live_and_network_change_restarts():
@@ -120,7 +122,7 @@ def test_app_learning_rate_applies_live_and_network_change_restarts():
     at.slider(key="width").set_value(4).run()
     fresh = current(at)
     assert fresh is not run and fresh.epoch == 0 and fresh.config.hidden == (4, 4)
-    assert any("fresh run" in info.value for info in at.info)
+    assert any("new, untrained one" in info.value for info in at.info)
 
 
 def test_app_real_dataset_marks_settings_that_do_not_apply():
@@ -129,10 +131,11 @@ def test_app_real_dataset_marks_settings_that_do_not_apply():
     assert at.slider(key="n_samples").disabled
     assert at.slider(key="noise").disabled
     # Thirty inputs: the user picks the two that are drawn; the others are held.
-    assert len(at.selectbox(key="draw_x").options) == 30
-    at.selectbox(key="draw_y").set_value(5).run()
+    drawn_x = at.selectbox(key="draw_x_breast_cancer")
+    assert len(drawn_x.options) == 30
+    at.selectbox(key="draw_y_breast_cancer").set_value(5).run()
     assert not at.exception
-    assert at.session_state["draw_y"] == 5
+    assert at.session_state["draw_y_breast_cancer"] == 5
 
 
 def test_app_divergence_is_reported_in_words():

@@ -351,7 +351,7 @@ def test_binary_boundary_line_joins_pieces_with_gaps():
 def test_binary_boundary_has_a_colour_bar_for_p():
     fig = boundary("binary")
     (bar,) = [t for t in fig.data if t.marker.showscale]
-    assert bar.marker.colorbar.title.text == "P(class 1)"
+    assert bar.marker.colorbar.title.text == "P(yes)"  # named after class 1
     assert (bar.marker.cmin, bar.marker.cmax) == (0, 1)
     assert bar.showlegend is False
 
@@ -370,7 +370,7 @@ def test_binary_boundary_points_per_class_and_split():
     assert points["yes (test)"].marker.color == PALETTE[1]
     assert points["yes (test)"].marker.symbol == "diamond"
     assert np.allclose(points["yes (test)"].customdata, [1.0])
-    assert "P(class 1) %{customdata:.3f}" in points["no (train)"].hovertemplate
+    assert "P(yes) %{customdata:.3f}" in points["no (train)"].hovertemplate
     assert "true: no" in points["no (train)"].hovertemplate
 
 
@@ -531,7 +531,7 @@ def test_binary_output_histograms_per_true_class_and_split():
     assert fig.data[3].y[-1] == 1
     assert len(fig.data[0].x) == 20
     assert list(fig.layout.xaxis.range) == list(fig.layout.xaxis2.range) == [0, 1]
-    assert fig.layout.xaxis.title.text == "P(class 1)"
+    assert fig.layout.xaxis.title.text == "P(yes)"
     assert fig.layout.yaxis.title.text == "count"
     assert {"train", "test"} <= set(annotation_texts(fig))
 

@@ -152,3 +152,16 @@ def test_background_trainer_stops_when_nobody_watches():
     time.sleep(0.5)
     assert not trainer.running
     assert 0 < trainer.run.epoch < 5_000
+
+
+def test_background_trainer_does_not_train_while_held():
+    trainer = BackgroundTrainer(Run(Config(n_samples=100, epochs=5_000)))
+    trainer.start()
+    time.sleep(0.05)
+    with trainer.hold() as run:
+        epoch = run.epoch
+        time.sleep(0.1)
+        assert run.epoch == epoch
+    time.sleep(0.1)
+    assert trainer.run.epoch > epoch
+    trainer.pause()
