@@ -111,6 +111,9 @@ class Grid:
     def note(self) -> str:
         if not self.held:
             return ""
+        if len(self.held) > 4:
+            # A list of dozens would bury the plot; the count says enough.
+            return f"the other {len(self.held)} inputs held at their training median"
         values = ", ".join(f"{name} {value:.3g}" for name, value in self.held.items())
         return f"other inputs held at their training median: {values}"
 

@@ -62,10 +62,11 @@ LEGEND_BELOW = {
     "orientation": "h",
     "x": 0,
     "xanchor": "left",
-    "y": -0.2,
-    "yanchor": "top",
+    "y": 0,
+    "yanchor": "bottom",
+    "yref": "container",  # pinned to the figure's bottom edge, whatever its size
 }
-LEGEND_ROOM = 70  # pixels added under a plane for a legend below it
+LEGEND_ROOM = 90  # pixels added under a plane for up to three rows of legend
 LEGEND_TOP = {
     "orientation": "h",
     "x": 1,
