@@ -20,8 +20,6 @@ from explorer.models import build_model, make_optimizer, parameter_count
 
 log = logging.getLogger(__name__)
 
-HISTORY_FIELDS = ("epoch", "train_loss", "test_loss", "train_metric", "test_metric")
-
 
 def available_devices() -> list[str]:
     """Devices torch can train on here: cpu always, then cuda and mps if present."""
@@ -220,17 +218,6 @@ class Run:
         self.stopped = {"epoch": self.epoch, "reason": reason}
         self.epoch -= 1  # the run ends after its last finite epoch
         log.warning(reason)
-
-    def history_records(self) -> list[dict]:
-        """The history as plain dicts, one per epoch from 0."""
-        return [dict(row) for row in self.history]
-
-
-def train(config: Config) -> Run:
-    """Make the data, build the model and train it to the end."""
-    run = Run(config)
-    run.advance()
-    return run
 
 
 class BackgroundTrainer:
