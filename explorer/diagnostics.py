@@ -118,18 +118,22 @@ class Grid:
         return f"other inputs held at their training median: {values}"
 
 
+def _span(split: Split, column: int, resolution: int) -> np.ndarray:
+    # Evenly spaced values over all the data in one raw input, a little beyond it.
+    values = np.concatenate([split.X_train_raw[:, column], split.X_test_raw[:, column]])
+    low, high = values.min(), values.max()
+    pad = GRID_MARGIN * max(high - low, 1e-9)
+    return np.linspace(low - pad, high + pad, resolution, dtype=np.float32)
+
+
 def plane_grid(
     run: Run, axes: tuple[int, int] = (0, 1), resolution: int = GRID_RESOLUTION
 ) -> Grid:
     """Outputs over a resolution × resolution grid spanning the data in inputs
     `axes`; every other input is held at its median over the training split."""
     split = run.split
-    X_all = np.vstack([split.X_train_raw, split.X_test_raw])
-    low, high = X_all.min(axis=0), X_all.max(axis=0)
-    pad = GRID_MARGIN * np.maximum(high - low, 1e-9)
     i, j = axes
-    xs = np.linspace(low[i] - pad[i], high[i] + pad[i], resolution, dtype=np.float32)
-    ys = np.linspace(low[j] - pad[j], high[j] + pad[j], resolution, dtype=np.float32)
+    xs, ys = _span(split, i, resolution), _span(split, j, resolution)
 
     # Every grid point starts at the medians, then takes its own two coordinates.
     median = np.median(split.X_train_raw, axis=0)
@@ -154,9 +158,6 @@ def plane_grid(
 def fitted_curve(run: Run, resolution: int = 200) -> tuple[np.ndarray, np.ndarray]:
     """For one-input regression: x values spanning the data and the model's
     predictions there, in the target's own units."""
-    split = run.split
-    x_all = np.concatenate([split.X_train_raw[:, 0], split.X_test_raw[:, 0]])
-    pad = GRID_MARGIN * (x_all.max() - x_all.min())
-    xs = np.linspace(x_all.min() - pad, x_all.max() + pad, resolution)
-    predictions = read(run, raw_outputs(run, xs[:, None]))
-    return xs.astype(np.float32), predictions.astype(np.float32)
+    xs = _span(run.split, 0, resolution)
+    predictions = read(run, raw_outputs(run, xs[:, None].astype(np.float64)))
+    return xs, predictions.astype(np.float32)

@@ -18,6 +18,15 @@ ACTIVATIONS: dict[str, type[nn.Module]] = {
     "none": nn.Identity,
 }
 
+# Config name -> (torch optimizer, its settings beyond lr and weight decay).
+OPTIMIZERS: dict[str, tuple[type[torch.optim.Optimizer], dict]] = {
+    "sgd": (torch.optim.SGD, {}),
+    "momentum": (torch.optim.SGD, {"momentum": 0.9}),
+    "adam": (torch.optim.Adam, {}),
+    "adamw": (torch.optim.AdamW, {}),
+    "rmsprop": (torch.optim.RMSprop, {}),
+}
+
 ACTIVATION_LABELS = {
     "relu": "ReLU",
     "leaky_relu": "LeakyReLU",
@@ -79,18 +88,9 @@ def make_optimizer(
     name: str, parameters, lr: float, weight_decay: float
 ) -> torch.optim.Optimizer:
     """The optimizer by its config name; `momentum` is SGD with momentum 0.9."""
-    if name == "sgd":
-        return torch.optim.SGD(parameters, lr=lr, weight_decay=weight_decay)
-    if name == "momentum":
-        return torch.optim.SGD(
-            parameters, lr=lr, momentum=0.9, weight_decay=weight_decay
+    if name not in OPTIMIZERS:
+        raise ValueError(
+            f"optimizer must be one of {', '.join(OPTIMIZERS)}; got {name!r}"
         )
-    if name == "adam":
-        return torch.optim.Adam(parameters, lr=lr, weight_decay=weight_decay)
-    if name == "adamw":
-        return torch.optim.AdamW(parameters, lr=lr, weight_decay=weight_decay)
-    if name == "rmsprop":
-        return torch.optim.RMSprop(parameters, lr=lr, weight_decay=weight_decay)
-    raise ValueError(
-        f"optimizer must be one of sgd, momentum, adam, adamw, rmsprop; got {name!r}"
-    )
+    kind, extra = OPTIMIZERS[name]
+    return kind(parameters, lr=lr, weight_decay=weight_decay, **extra)

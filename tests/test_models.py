@@ -70,3 +70,13 @@ def test_make_optimizer_by_name(name, kind):
     assert optimizer.param_groups[0]["lr"] == 0.1
     if name == "momentum":
         assert optimizer.param_groups[0]["momentum"] == 0.9
+
+
+def test_config_names_match_the_engine_registries():
+    # config.py is stdlib-only, so it lists the names; the engine keys by them.
+    from explorer import config, tasks
+    from explorer.models import OPTIMIZERS
+
+    assert config.OPTIMIZERS == tuple(OPTIMIZERS)
+    assert config.ACTIVATIONS == tuple(ACTIVATIONS)
+    assert config.TASKS == tuple(tasks.TASKS)
