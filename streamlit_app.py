@@ -124,13 +124,15 @@ def show_task_table(config: Config, run: Run) -> None:
             cells = [f"**▶ {cells[0]}**"] + [f"**{c}**" for c in cells[1:]]
         rows.append("| " + " | ".join(cells) + " |")
     st.markdown("\n".join(rows))
+    reading = (
+        "outputs read as values, in the target's own units"
+        if config.task == "regression"
+        else f"probabilities shown are one {TASKS[config.task].output_activation} "
+        "applied to the raw outputs"
+    )
     st.markdown(
         f"This model: **{head_summary(config.task, run.split.n_classes)}** · "
-        f"{run.n_parameters:,} parameters · probabilities shown are one "
-        f"{TASKS[config.task].output_activation} applied to the raw outputs."
-        if config.task != "regression"
-        else f"This model: **{head_summary(config.task, 1)}** · {run.n_parameters:,} "
-        "parameters · outputs read as values, in the target's own units."
+        f"{run.n_parameters:,} parameters · {reading}."
     )
 
 
