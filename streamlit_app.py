@@ -18,9 +18,13 @@ TRAINER = "trainer"  # a BackgroundTrainer holding the session's run
 LIVE = "live"  # whether the live view was armed to redraw on a timer
 NOTICE = "notice"
 
-# Training runs on its own thread; the page redraws on a timer meanwhile, as often
-# as the browser keeps up with, at most this often.
+# Training runs on its own thread; meanwhile the page redraws on timers: the loss
+# curve at most this often (a Streamlit rerun costs tens of milliseconds here, so a
+# shorter interval only queues reruns) ...
 REDRAW_SECONDS = 0.1
+# ... and the charts that are dearer to repaint less often.
+MODEL_REDRAW_SECONDS = 0.5
+METRIC_REDRAW_SECONDS = 1.0
 CHART_CONFIG = {"displaylogo": False}
 
 
@@ -201,10 +205,7 @@ def chart(container, fig, key: str) -> None:
 
 def chart_data(run: Run, axes: tuple[int, int]) -> dict:
     # Everything read from the run, in one go, while the trainer waits.
-    data = {
-        "points": diagnostics.points_frame(run, axes),
-        "history": diagnostics.history_frame(run.history),
-    }
+    data = {"points": diagnostics.points_frame(run, axes)}
     if len(run.split.feature_names) == 1:
         data["curve"] = diagnostics.fitted_curve(run)
     else:
@@ -218,49 +219,88 @@ def chart_slots(view: dict):
     return st.columns(2)
 
 
-def show_charts(run: Run, data: dict, view: dict) -> None:
-    split, task, axes = run.split, run.config.task, view["axes"]
-    points, history, names = data["points"], data["history"], split.feature_names
-
-    left, right = chart_slots(view)
+def model_figure(run: Run, data: dict, axes: tuple[int, int]):
+    """The decision boundary, the fitted curve or the fitted surface."""
+    split, names = run.split, run.split.feature_names
     if "curve" in data:
         xs, predictions = data["curve"]
-        fig = figures.fit_curve_figure(xs, predictions, points, (names[0], "y"))
-    else:
-        grid = data["grid"]
-        fig = figures.decision_boundary_figure(
-            grid.xs,
-            grid.ys,
-            grid.values,
-            points,
-            task,
-            split.class_names,
-            (names[axes[0]], names[axes[1]]),
-            grid.note,
+        return figures.fit_curve_figure(
+            xs, predictions, data["points"], (names[0], "y")
         )
-    chart(left, fig, "boundary_chart")
-    chart(right, figures.output_figure(points, task, split.class_names), "output_chart")
+    grid = data["grid"]
+    return figures.decision_boundary_figure(
+        grid.xs,
+        grid.ys,
+        grid.values,
+        data["points"],
+        run.config.task,
+        split.class_names,
+        (names[axes[0]], names[axes[1]]),
+        grid.note,
+    )
 
-    left, right = chart_slots(view)
-    chart(left, figures.loss_figure(history, log_y=view["log_loss"]), "loss_chart")
-    chart(right, figures.metric_figure(history, run.metric_name), "metric_chart")
-    if task == "multiclass":
-        chart(
-            left, figures.confusion_figure(points, split.class_names), "confusion_chart"
-        )
-    elif task == "regression":
-        chart(left, figures.residual_figure(points), "residual_chart")
+
+# The live view is three fragments, each redrawn on its own timer while training
+# runs. The browser spends tens of milliseconds on every Plotly chart it repaints,
+# so only the loss curve is repainted at the full rate; the charts of what the
+# model says about the data follow less often.
 
 
-def show_live(view: dict) -> None:
+def live_trainer() -> BackgroundTrainer:
     trainer = st.session_state[TRAINER]
     trainer.heartbeat()
     if st.session_state.get(LIVE) and not trainer.running:
         st.session_state[LIVE] = False
-        st.rerun()  # training ended: a full rerun stops the timer and updates buttons
+        st.rerun()  # training ended: a full rerun stops the timers and updates buttons
+    return trainer
+
+
+def show_model(view: dict) -> None:
+    """The status line, the model over the data and its outputs."""
+    trainer = live_trainer()
     with trainer.hold() as run:
         show_status(trainer)
-        show_charts(run, chart_data(run, view["axes"]), view)
+        data = chart_data(run, view["axes"])
+    split, task = run.split, run.config.task
+    left, right = chart_slots(view)
+    chart(left, model_figure(run, data, view["axes"]), "boundary_chart")
+    fig = figures.output_figure(data["points"], task, split.class_names)
+    chart(right, fig, "output_chart")
+
+
+def show_loss(view: dict) -> None:
+    trainer = live_trainer()
+    with trainer.hold() as run:
+        history = diagnostics.history_frame(run.history)
+    chart(st, figures.loss_figure(history, log_y=view["log_loss"]), "loss_chart")
+
+
+def show_metric(view: dict) -> None:
+    """The task's metric over epochs, and the confusion matrix or the residuals."""
+    trainer = live_trainer()
+    with trainer.hold() as run:
+        history = diagnostics.history_frame(run.history)
+        points = diagnostics.points_frame(run, view["axes"])
+    split, task = run.split, run.config.task
+    chart(st, figures.metric_figure(history, run.metric_name), "metric_chart")
+    if task == "multiclass":
+        chart(
+            st, figures.confusion_figure(points, split.class_names), "confusion_chart"
+        )
+    elif task == "regression":
+        chart(st, figures.residual_figure(points), "residual_chart")
+
+
+def show_live(view: dict, running: bool) -> None:
+    def every(seconds: float) -> float | None:
+        return seconds if running else None
+
+    st.fragment(show_model, run_every=every(MODEL_REDRAW_SECONDS))(view)
+    left, right = chart_slots(view)
+    with left:
+        st.fragment(show_loss, run_every=every(REDRAW_SECONDS))(view)
+    with right:
+        st.fragment(show_metric, run_every=every(METRIC_REDRAW_SECONDS))(view)
 
 
 def main() -> None:
@@ -289,7 +329,7 @@ def main() -> None:
     view = view_controls(run)
 
     st.session_state[LIVE] = trainer.running
-    st.fragment(show_live, run_every=REDRAW_SECONDS if trainer.running else None)(view)
+    show_live(view, trainer.running)
 
 
 main()
