@@ -5,7 +5,9 @@ import streamlit as st
 
 from explorer import config as cfg
 from explorer.datasets import DATASETS, DEFAULT_DATASET, FEATURE_LABELS, datasets_for
+from explorer.mistakes import MISTAKES
 from explorer.models import ACTIVATION_LABELS
+from explorer.presets import PRESETS
 from explorer.tasks import TASKS
 from explorer.training import available_devices
 
@@ -210,13 +212,72 @@ def training_controls() -> dict:
     )
 
 
+def mistake_controls(task: str) -> dict:
+    options = [name for name, m in MISTAKES.items() if task in m.tasks]
+    # Mistakes of another task are dropped when the task changes.
+    kept = [name for name in st.session_state.get("mistakes", []) if name in options]
+    st.session_state["mistakes"] = kept
+    chosen = st.multiselect(
+        "Mistakes to make on purpose",
+        options,
+        key="mistakes",
+        format_func=lambda name: MISTAKES[name].label,
+        help="The engine makes each one, so you can watch its symptom.",
+    )
+    return dict(mistakes=tuple(chosen))
+
+
+def show_config(config: cfg.Config) -> None:
+    """Set every widget to `config`; call before the widgets are drawn."""
+    state = st.session_state
+    for name in ("task", "dataset", "n_samples", "noise", "classes", "test_fraction"):
+        state[name] = getattr(config, name)
+    for name in ("seed", "standardize", "activation", "optimizer", "lr", "epochs"):
+        state[name] = getattr(config, name)
+    state["features"] = list(config.features)
+    state["weight_decay"] = config.weight_decay
+    state["batch_size"] = "full" if config.batch_size is None else config.batch_size
+    state["device"] = config.device
+    state["mistakes"] = list(config.mistakes)
+    state["layers"] = len(config.hidden)
+    state["same_width"] = len(set(config.hidden)) <= 1
+    if config.hidden:
+        state["width"] = config.hidden[0]
+    for i, width in enumerate(config.hidden):
+        state[f"width_{i + 1}"] = width
+
+
+def _load_preset() -> None:
+    name = st.session_state.get("preset")
+    if name in PRESETS:
+        show_config(PRESETS[name].config)
+
+
+def preset_controls() -> None:
+    st.selectbox(
+        "Start from a ready setup",
+        list(PRESETS),
+        index=None,
+        key="preset",
+        placeholder="Choose a setup",
+        format_func=lambda name: PRESETS[name].label,
+        on_change=_load_preset,
+    )
+    name = st.session_state.get("preset")
+    if name in PRESETS:
+        st.caption(PRESETS[name].text)
+
+
 def config_controls() -> cfg.Config:
     """Draw the sidebar and return the Config it describes."""
     with st.sidebar:
+        preset_controls()
         st.header("Data")
         values = data_controls()
         st.header("Network")
         values |= network_controls()
         st.header("Training")
         values |= training_controls()
+        st.header("Mistakes")
+        values |= mistake_controls(values["task"])
     return cfg.Config(**values)

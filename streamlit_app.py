@@ -3,7 +3,7 @@ import logging
 import streamlit as st
 
 from app_controls import config_controls
-from explorer import diagnostics, figures
+from explorer import diagnostics, figures, mistakes
 from explorer.config import Config
 from explorer.datasets import Split, make_split
 from explorer.tasks import TASKS, head_summary
@@ -138,6 +138,10 @@ def show_task_table(config: Config, run: Run) -> None:
         f"This model: **{head_summary(config.task, run.split.n_classes)}** · "
         f"{run.n_parameters:,} parameters · {reading}."
     )
+    if made := mistakes.active(config):
+        st.warning("Mistake on: " + "; ".join(made) + ".", icon="⚠️")
+    for message in run.warnings:
+        st.warning(f"PyTorch warned, on the console only: {message}")
 
 
 def view_controls(run: Run) -> dict:

@@ -14,17 +14,19 @@ from explorer.config import (
     ACTIVATIONS,
     DEVICES,
     EXTRA_FEATURES,
+    MISTAKES,
     OPTIMIZERS,
     TASKS,
     Config,
     parse_batch_size,
     parse_hidden,
 )
+from explorer.presets import PRESETS
 
 log = logging.getLogger(__name__)
 
 
-def _features(text: str) -> tuple[str, ...]:
+def _names(text: str) -> tuple[str, ...]:
     return tuple(part.strip() for part in text.split(",") if part.strip())
 
 
@@ -40,7 +42,8 @@ def _flag(text: str) -> bool:
 PARSERS = {
     "hidden": parse_hidden,
     "batch_size": parse_batch_size,
-    "features": _features,
+    "features": _names,
+    "mistakes": _names,
     "standardize": _flag,
 }
 CHOICES = {
@@ -49,15 +52,13 @@ CHOICES = {
     "optimizer": OPTIMIZERS,
     "device": DEVICES,
 }
-# Settings whose default depends on the others: the task on the dataset and back,
-# the noise on the dataset.
-IMPLIED = ("task", "dataset", "noise")
 SHOWN_DEFAULTS = {
     "task": "the dataset's task, else binary",
     "dataset": "the task's first dataset: moons, blobs or sine",
     "noise": "the dataset's own, 0.2 (blobs 1.0)",
     "batch_size": "full",
     "features": "none",
+    "mistakes": "none",
 }
 HELP = {
     "hidden": "widths of the hidden layers, like 8,8; none for no hidden layer",
@@ -65,16 +66,16 @@ HELP = {
     "features": f"extra inputs for 2-D data, comma-separated: {','.join(EXTRA_FEATURES)}",
     "standardize": "standardise inputs with training-split statistics (true/false)",
     "optimizer": "momentum is SGD with momentum 0.9",
+    "mistakes": f"mistakes to make on purpose, comma-separated: {','.join(MISTAKES)}",
 }
 
 
 def _add_config_options(parser: argparse.ArgumentParser) -> None:
+    # No defaults here: an option left out takes the preset's value, or else the
+    # config's default (see _config).
     defaults = Config()
     for f in fields(Config):
-        default = getattr(defaults, f.name)
-        shown = SHOWN_DEFAULTS.get(f.name, default)
-        if f.name in IMPLIED:
-            default = None  # filled in by _train from the other settings
+        shown = SHOWN_DEFAULTS.get(f.name, getattr(defaults, f.name))
         convert = PARSERS.get(f.name, type(getattr(defaults, f.name)))
         names = [f"--{f.name}"]
         if "_" in f.name:
@@ -83,7 +84,7 @@ def _add_config_options(parser: argparse.ArgumentParser) -> None:
             *names,
             dest=f.name,
             type=_reporting(convert),
-            default=default,
+            default=argparse.SUPPRESS,
             choices=CHOICES.get(f.name),
             help=HELP.get(f.name, "") + f" (default {shown})",
         )
@@ -104,11 +105,32 @@ def _finite(value):
     return value if not isinstance(value, float) or math.isfinite(value) else None
 
 
-def run_summary(run) -> dict:
+def predictions(run) -> dict:
+    """The test split's raw outputs (n, outputs) and what the task reads from them:
+    P(class 1), class probabilities, or values in the target's own units."""
+    from explorer import diagnostics
+
+    raw = diagnostics.raw_outputs(run, run.split.X_test_raw)
+    read = diagnostics.read(run, raw)
+    return {
+        "raw_outputs": [[_finite(float(v)) for v in row] for row in raw],
+        "read": [_finite(v) for v in read.tolist()]
+        if read.ndim == 1
+        else [[_finite(v) for v in row] for row in read.tolist()],
+        "read_as": {
+            "binary": "P(class 1)",
+            "multiclass": "class probabilities",
+            "regression": "value",
+        }[run.config.task],
+        "target": run.split.y_test_raw.tolist(),
+    }
+
+
+def run_summary(run, with_predictions: bool = False) -> dict:
     """The JSON object `train --json` prints for a finished run."""
     history = [{k: _finite(v) for k, v in row.items()} for row in run.history]
     last = history[-1]
-    return {
+    summary = {
         "config": run.config.to_dict(),
         "device": run.device.type,
         "metric_name": run.metric_name,
@@ -119,31 +141,45 @@ def run_summary(run) -> dict:
         "stopped": run.stopped,
         "history": history,
     }
+    if with_predictions:
+        summary["predictions"] = predictions(run)
+    return summary
+
+
+def _config(args: argparse.Namespace) -> Config:
+    """The preset, or the defaults, with the options given on top."""
+    from explorer.datasets import DATASETS, DEFAULT_DATASET
+
+    given = {f.name: getattr(args, f.name) for f in fields(Config) if f.name in args}
+    if args.preset is not None:
+        return PRESETS[args.preset].config.replace(**given)
+    values = dict(given)
+    # A dataset alone implies its task; a task alone takes its default dataset; the
+    # noise is the dataset's own.
+    if "task" not in values:
+        entry = DATASETS.get(values.get("dataset", Config.dataset))
+        values["task"] = entry.task if entry else Config.task
+    if "dataset" not in values:
+        values["dataset"] = DEFAULT_DATASET[values["task"]]
+    if "noise" not in values:
+        entry = DATASETS.get(values["dataset"])
+        values["noise"] = entry.default_noise if entry else Config.noise
+    return Config(**values)
 
 
 def _train(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
-    from explorer.datasets import DATASETS, DEFAULT_DATASET
     from explorer.training import Run, use_one_thread
 
-    values = {f.name: getattr(args, f.name) for f in fields(Config)}
-    # A dataset alone implies its task; a task alone takes its default dataset.
-    if values["task"] is None:
-        entry = DATASETS.get(values["dataset"] or Config.dataset)
-        values["task"] = entry.task if entry else Config.task
-    if values["dataset"] is None:
-        values["dataset"] = DEFAULT_DATASET[values["task"]]
-    if values["noise"] is None:
-        entry = DATASETS.get(values["dataset"])
-        values["noise"] = entry.default_noise if entry else Config.noise
     use_one_thread()
     try:
-        config = Config(**values)
+        config = _config(args)
         run = Run(config)
     except ValueError as error:
         parser.error(str(error))
     run.advance()
     if args.json:
-        json.dump(run_summary(run), sys.stdout, allow_nan=False)
+        summary = run_summary(run, with_predictions=args.predictions)
+        json.dump(summary, sys.stdout, allow_nan=False)
         sys.stdout.write("\n")
     else:
         last = run.history[-1]
@@ -155,6 +191,11 @@ def _train(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         )
         if run.stopped:
             print(f"stopped: {run.stopped['reason']}")
+        if args.predictions:
+            shown = predictions(run)
+            print(f"test split: raw outputs -> {shown['read_as']}")
+            for raw, read in zip(shown["raw_outputs"], shown["read"], strict=True):
+                print(f"  {raw} -> {read}")
     return 0
 
 
@@ -173,6 +214,16 @@ def main(argv: list[str] | None = None) -> int:
     train = commands.add_parser("train", help="train one network and report it")
     _add_config_options(train)
     train.add_argument("--json", action="store_true", help="print one JSON object")
+    train.add_argument(
+        "--preset",
+        choices=list(PRESETS),
+        help="start from a ready setup; options given as well change it",
+    )
+    train.add_argument(
+        "--predictions",
+        action="store_true",
+        help="with --json: add the test split's raw outputs and what they read as",
+    )
     commands.add_parser("datasets", help="list the datasets and the task each serves")
     args = parser.parse_args(argv)
 

@@ -9,6 +9,15 @@ TASKS = ("regression", "binary", "multiclass")
 ACTIVATIONS = ("relu", "leaky_relu", "tanh", "sigmoid", "gelu", "none")
 OPTIMIZERS = ("sgd", "momentum", "adam", "adamw", "rmsprop")
 DEVICES = ("cpu", "cuda", "mps")
+# Mistakes the engine makes on purpose when asked (explorer.mistakes says what each
+# does).
+MISTAKES = (
+    "sigmoid_before_loss",
+    "softmax_before_loss",
+    "mse_for_classification",
+    "target_shape",
+    "noise_labels",
+)
 # Playground's extra inputs, computed from the two raw coordinates of 2-D data.
 EXTRA_FEATURES = ("x1_squared", "x2_squared", "x1_x2", "sin_x1", "sin_x2")
 
@@ -38,6 +47,7 @@ DATA_FIELDS = frozenset(
         "standardize",
         "features",
         "seed",
+        "mistakes",  # noise_labels changes the data
     }
 )
 
@@ -86,7 +96,8 @@ class Config:
     """Everything that decides a run: data, network and training.
 
     Field names are the command line's option names. `hidden` holds one width per
-    hidden layer (empty for none); `batch_size` None means the full training set.
+    hidden layer (empty for none); `batch_size` None means the full training set;
+    `mistakes` names mistakes the engine makes on purpose (none by default).
     """
 
     task: str = "binary"
@@ -106,6 +117,7 @@ class Config:
     weight_decay: float = 0.0
     seed: int = 0
     device: str = "cpu"
+    mistakes: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         _check_types(self)
@@ -136,6 +148,8 @@ class Config:
         _check_range("weight_decay", self.weight_decay, 0.0, MAX_WEIGHT_DECAY)
         _check_range("seed", self.seed, 0, MAX_SEED)
         _check_choice("device", self.device, DEVICES)
+        for name in self.mistakes:
+            _check_choice("mistakes", name, MISTAKES)
 
     def replace(self, **changes: Any) -> "Config":
         """A copy with some fields changed, validated like a new config."""

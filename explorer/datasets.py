@@ -12,6 +12,7 @@ import torch
 
 from explorer import tasks
 from explorer.config import Config
+from explorer.models import init_linear
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +44,12 @@ class Dataset:
     classes_range: tuple[int, int] | None = None  # None: a fixed number of classes
     class_names: tuple[str, ...] | None = None
     note: str = ""
+    # True: the first rows train and the rest test, in order, as a notebook that
+    # slices its tensors splits them.
+    ordered: bool = False
+    # Where the initial weights' random numbers come from, if not a generator
+    # seeded with the config's seed.
+    weights_generator: Callable[[Config], torch.Generator] | None = None
 
     def class_count(self, classes: int) -> int:
         """Classes this dataset has for the `classes` setting (1 for regression)."""
@@ -122,6 +129,40 @@ def _spirals(n_samples, noise, seed, classes):
     return _spiral_arms(n_samples, noise, seed, classes)
 
 
+# The notebook this project grew from: 3 uniform inputs and coin-flip labels, drawn
+# by torch in that order from the seed. "With a signal" keeps the same inputs and
+# labels a point by whether it lies within 0.5 of the cube's centre (about half do).
+
+
+def _notebook_draws(n_samples: int, generator: torch.Generator):
+    X = torch.rand(n_samples, 3, generator=generator)
+    coin = torch.randint(0, 2, (n_samples, 1), generator=generator)
+    return X, coin
+
+
+def _notebook(n_samples, noise, seed, classes):
+    X, coin = _notebook_draws(n_samples, torch.Generator().manual_seed(seed))
+    frame = pd.DataFrame(X.numpy(), columns=["x1", "x2", "x3"])
+    return frame, coin.reshape(-1).numpy()
+
+
+def _notebook_signal(n_samples, noise, seed, classes):
+    frame, _ = _notebook(n_samples, noise, seed, classes)
+    inside = np.linalg.norm(frame.to_numpy(np.float64) - 0.5, axis=1) < 0.5
+    return frame, inside.astype(np.int64)
+
+
+def _notebook_weights(config: Config) -> torch.Generator:
+    """The generator as the notebook's trained model found it: after the data, and
+    after three earlier 3-10-20-1 models (its cells ran out of order)."""
+    generator = torch.Generator().manual_seed(config.seed)
+    _notebook_draws(config.n_samples, generator)
+    for _ in range(3):
+        for fan_in, fan_out in ((3, 10), (10, 20), (20, 1)):
+            init_linear(torch.nn.Linear(fan_in, fan_out), generator)
+    return generator
+
+
 # Regression generators: noise is the standard deviation added to y.
 
 
@@ -176,6 +217,26 @@ DATASETS: dict[str, Dataset] = {
             default_noise=1.0,
         ),
         Dataset("spirals", "Spirals", "multiclass", _spirals, classes_range=(3, 5)),
+        Dataset(
+            "notebook",
+            "The notebook's data: coin-flip labels",
+            "binary",
+            _notebook,
+            n_inputs=3,
+            ordered=True,
+            weights_generator=_notebook_weights,
+            note="3 uniform inputs; labels are coin flips, unrelated to them",
+        ),
+        Dataset(
+            "notebook_signal",
+            "The notebook's inputs, labels with a signal",
+            "binary",
+            _notebook_signal,
+            n_inputs=3,
+            ordered=True,
+            weights_generator=_notebook_weights,
+            note="3 uniform inputs; class 1 within 0.5 of the cube's centre",
+        ),
         Dataset("sine", "Sine curve", "regression", _curve(np.sin, -5, 5), 1),
         Dataset(
             "cubic", "Cubic", "regression", _curve(lambda x: x**3 - 3 * x, -2, 2), 1
@@ -363,18 +424,26 @@ def make_split(config: Config) -> Split:
     frame, y = entry.make(config.n_samples, config.noise, config.seed, config.classes)
     X = frame.to_numpy(dtype=np.float64)
     y = np.asarray(y, dtype=np.float64 if config.task == "regression" else np.int64)
+    if "noise_labels" in config.mistakes:
+        # The same labels, shuffled: the class balance stays, the signal goes.
+        y = np.random.default_rng(config.seed).permutation(y)
 
-    # Stratify classification so both parts keep the class balance.
-    stratify = y if config.task != "regression" else None
-    if stratify is not None:
-        _check_split_fits(y, config.test_fraction)
-    X_train, X_test, y_train, y_test = train_test_split(
-        X,
-        y,
-        test_size=config.test_fraction,
-        random_state=config.seed,
-        stratify=stratify,
-    )
+    if entry.ordered:
+        n_train = len(y) - math.ceil(len(y) * config.test_fraction - 1e-9)
+        X_train, X_test = X[:n_train], X[n_train:]
+        y_train, y_test = y[:n_train], y[n_train:]
+    else:
+        # Stratify classification so both parts keep the class balance.
+        stratify = y if config.task != "regression" else None
+        if stratify is not None:
+            _check_split_fits(y, config.test_fraction)
+        X_train, X_test, y_train, y_test = train_test_split(
+            X,
+            y,
+            test_size=config.test_fraction,
+            random_state=config.seed,
+            stratify=stratify,
+        )
 
     # Scale with statistics of the training part only: the test part stays unseen.
     inputs = extra_features(X_train, config.features) if config.features else X_train

@@ -56,11 +56,13 @@ def build_model(
     activation: str,
     n_outputs: int,
     generator: torch.Generator,
+    output_layer: nn.Module | None = None,
 ) -> nn.Sequential:
     """Linear layers of widths `hidden`, `activation` after each hidden one.
 
     The last layer returns raw outputs (logits): no sigmoid or softmax inside the
-    model, since the losses apply their own. Deterministic given `generator`.
+    model, since the losses apply their own. `output_layer` puts one there anyway,
+    to show what that mistake does. Deterministic given `generator`.
     """
     widths = [n_inputs, *hidden, n_outputs]
     layers: list[nn.Module] = []
@@ -70,6 +72,8 @@ def build_model(
         layers.append(linear)
         if i < len(hidden):
             layers.append(ACTIVATIONS[activation]())
+    if output_layer is not None:
+        layers.append(output_layer)
     model = nn.Sequential(*layers)
     log.info(
         "model %s: %s parameters",

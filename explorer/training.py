@@ -8,14 +8,15 @@ import logging
 import math
 import threading
 import time
+import warnings
 import weakref
 from collections.abc import Iterator
 
 import torch
 
-from explorer import tasks
+from explorer import mistakes, tasks
 from explorer.config import Config
-from explorer.datasets import Split, make_split
+from explorer.datasets import DATASETS, Split, make_split
 from explorer.models import build_model, make_optimizer, parameter_count
 
 log = logging.getLogger(__name__)
@@ -32,6 +33,9 @@ def available_devices() -> list[str]:
 
 
 _warned_fallback: set[str] = set()
+# The warnings module's filters are global to the process: one run at a time
+# changes them.
+_WARNINGS_LOCK = threading.Lock()
 
 
 def use_one_thread() -> None:
@@ -67,9 +71,14 @@ class Run:
 
     def __init__(self, config: Config, split: Split | None = None) -> None:
         self.config = config
+        mistakes.check(config)
         self.split = split if split is not None else make_split(config)
         self.device, self.device_note = resolve_device(config.device)
-        self.generator = torch.Generator().manual_seed(config.seed)
+        weights_generator = DATASETS[config.dataset].weights_generator
+        if weights_generator is not None:
+            self.generator = weights_generator(config)
+        else:
+            self.generator = torch.Generator().manual_seed(config.seed)
 
         # Weights are drawn on the cpu from the run's generator, then moved.
         n_out = tasks.n_outputs(config.task, self.split.n_classes)
@@ -79,9 +88,12 @@ class Run:
             config.activation,
             n_out,
             self.generator,
+            output_layer=mistakes.output_layer(config),
         )
         self.model = model.to(self.device)
-        self.loss_fn = tasks.loss_function(config.task)
+        self.loss_fn = mistakes.loss_function(config) or tasks.loss_function(
+            config.task
+        )
         self.optimizer = make_optimizer(
             config.optimizer, self.model.parameters(), config.lr, config.weight_decay
         )
@@ -93,7 +105,13 @@ class Run:
         self.epoch = 0
         self.seconds = 0.0  # time spent training, evaluation included
         self.stopped: dict | None = None
-        self.history: list[dict] = [self._evaluate()]
+        # What torch warned about when the loss first ran (a broadcast, say): the
+        # page shows it, since a console is where such a warning would go unseen.
+        self.warnings: list[str] = []
+        with _WARNINGS_LOCK, warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            self.history: list[dict] = [self._evaluate()]
+        self.warnings = list(dict.fromkeys(str(w.message) for w in caught))
 
     def __repr__(self) -> str:
         c = self.config

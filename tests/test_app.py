@@ -164,3 +164,35 @@ def test_app_explains_settings_that_cannot_make_a_run():
     assert at.slider(key="n_samples").value == 20
     at.slider(key="n_samples").set_value(200).run()
     assert not at.error and current(at).config.n_samples == 200
+
+
+def test_notebook_preset_loads_every_setting_and_replays():
+    from explorer.presets import PRESETS
+
+    at = load()
+    at.selectbox(key="preset").set_value("notebook").run()
+    assert not at.exception
+    assert current(at).config == PRESETS["notebook"].config
+    warnings = [w.value for w in at.warning]
+    assert any("sigmoid before BCEWithLogitsLoss" in w for w in warnings)
+    assert any("no activation between layers" in w for w in warnings)
+    at.button(key="train").click().run()
+    wait_until_done(at)
+    history = current(at).history
+    assert current(at).epoch == 80
+    assert history[10]["train_loss"] == pytest.approx(0.7157977223396301, abs=1e-6)
+
+
+def test_mistakes_offered_follow_the_task():
+    at = load()
+    at.multiselect(key="mistakes").set_value(["sigmoid_before_loss"]).run()
+    assert current(at).config.mistakes == ("sigmoid_before_loss",)
+    at.selectbox(key="task").set_value("regression").run()
+    assert not at.exception
+    assert current(at).config.mistakes == ()
+    # Only the regression mistake is offered now, by its label.
+    assert at.multiselect(key="mistakes").options == [
+        "predictions [N, 1] against targets [N]"
+    ]
+    at.multiselect(key="mistakes").set_value(["target_shape"]).run()
+    assert any("PyTorch warned" in w.value for w in at.warning)

@@ -74,9 +74,10 @@ def test_make_optimizer_by_name(name, kind):
 
 def test_config_names_match_the_engine_registries():
     # config.py is stdlib-only, so it lists the names; the engine keys by them.
-    from explorer import config, tasks
+    from explorer import config, mistakes, tasks
     from explorer.models import OPTIMIZERS
 
     assert config.OPTIMIZERS == tuple(OPTIMIZERS)
     assert config.ACTIVATIONS == tuple(ACTIVATIONS)
     assert config.TASKS == tuple(tasks.TASKS)
+    assert config.MISTAKES == tuple(mistakes.MISTAKES)
