@@ -138,7 +138,7 @@ def show_task_table(config: Config, run: Run) -> None:
         f"This model: **{head_summary(config.task, run.split.n_classes)}** · "
         f"{run.n_parameters:,} parameters · {reading}."
     )
-    if made := mistakes.active(config):
+    if made := mistakes.active(config, run.split.X_train_raw):
         st.warning("Mistake on: " + "; ".join(made) + ".", icon="⚠️")
     for message in run.warnings:
         st.warning(f"PyTorch warned, on the console only: {message}")

@@ -8,6 +8,7 @@ config lists them by name in `mistakes` and the engine applies them.
 
 from dataclasses import dataclass
 
+import numpy as np
 import torch
 from torch import nn
 from torch.nn import functional as F
@@ -69,6 +70,7 @@ SETTING_MISTAKES = {
     "lr_too_low": "a learning rate far too low",
 }
 LR_TOO_HIGH, LR_TOO_LOW = 3.0, 1e-4
+UNSCALED_RATIO = 10.0
 
 
 def check(config: Config) -> None:
@@ -81,18 +83,30 @@ def check(config: Config) -> None:
             )
 
 
-def active(config: Config) -> list[str]:
-    """Labels of every mistake this config makes, listed ones and settings alike."""
+def active(config: Config, X_train_raw: np.ndarray | None = None) -> list[str]:
+    """Labels of every mistake this config makes, listed ones and settings alike.
+
+    Unscaled inputs count as a mistake only where the raw training inputs' spreads
+    differ by a factor of ten or more (or, without `X_train_raw`, always).
+    """
     labels = [MISTAKES[name].label for name in config.mistakes]
     if config.activation == "none" and config.hidden:
         labels.append(SETTING_MISTAKES["no_activation"])
-    if not config.standardize:
+    if not config.standardize and _scales_differ(X_train_raw):
         labels.append(SETTING_MISTAKES["unscaled_inputs"])
     if config.lr >= LR_TOO_HIGH:
         labels.append(SETTING_MISTAKES["lr_too_high"])
     if config.lr <= LR_TOO_LOW:
         labels.append(SETTING_MISTAKES["lr_too_low"])
     return labels
+
+
+def _scales_differ(X: np.ndarray | None) -> bool:
+    if X is None:
+        return True
+    spread = X.std(axis=0)
+    spread = spread[spread > 0]
+    return spread.size > 1 and spread.max() >= UNSCALED_RATIO * spread.min()
 
 
 def output_layer(config: Config) -> nn.Module | None:

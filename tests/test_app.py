@@ -176,6 +176,8 @@ def test_notebook_preset_loads_every_setting_and_replays():
     warnings = [w.value for w in at.warning]
     assert any("sigmoid before BCEWithLogitsLoss" in w for w in warnings)
     assert any("no activation between layers" in w for w in warnings)
+    # Its inputs are all uniform on [0, 1]: leaving them unscaled is no mistake.
+    assert not any("unscaled" in w for w in warnings)
     at.button(key="train").click().run()
     wait_until_done(at)
     history = current(at).history

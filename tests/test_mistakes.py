@@ -102,3 +102,13 @@ def test_active_names_listed_and_setting_mistakes():
         "a learning rate far too high",
     ]
     assert mistakes.active(Config()) == []
+
+
+def test_unscaled_inputs_count_only_where_scales_differ():
+    config = Config(standardize=False)
+    unscaled = "inputs left unscaled"
+    moons = Run(config.replace(n_samples=40, epochs=1)).split.X_train_raw
+    assert unscaled not in mistakes.active(config, moons)
+    cancer = Config(dataset="breast_cancer", standardize=False, epochs=1)
+    spread = Run(cancer).split.X_train_raw
+    assert unscaled in mistakes.active(cancer, spread)
