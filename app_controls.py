@@ -77,8 +77,9 @@ def data_controls() -> dict:
         cfg.MAX_NOISE,
         step=0.05,
         key="noise",
-        disabled=real,
+        disabled=not entry.uses_noise,
         help=help_real
+        or (None if entry.uses_noise else "These labels carry no noise setting.")
         or "Class data: how much points scatter (for blobs, the "
         "clusters' standard deviation). Curves: the standard deviation added to y.",
     )

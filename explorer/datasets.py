@@ -50,6 +50,11 @@ class Dataset:
     # Where the initial weights' random numbers come from, if not a generator
     # seeded with the config's seed.
     weights_generator: Callable[[Config], torch.Generator] | None = None
+    noisy: bool = True  # False: the noise setting changes nothing
+
+    @property
+    def uses_noise(self) -> bool:
+        return self.noisy and not self.real
 
     def class_count(self, classes: int) -> int:
         """Classes this dataset has for the `classes` setting (1 for regression)."""
@@ -225,6 +230,7 @@ DATASETS: dict[str, Dataset] = {
             n_inputs=3,
             ordered=True,
             weights_generator=_notebook_weights,
+            noisy=False,
             note="3 uniform inputs; labels are coin flips, unrelated to them",
         ),
         Dataset(
@@ -235,6 +241,7 @@ DATASETS: dict[str, Dataset] = {
             n_inputs=3,
             ordered=True,
             weights_generator=_notebook_weights,
+            noisy=False,
             note="3 uniform inputs; class 1 within 0.5 of the cube's centre",
         ),
         Dataset("sine", "Sine curve", "regression", _curve(np.sin, -5, 5), 1),

@@ -108,3 +108,15 @@ def test_split_too_small_for_the_classes_is_explained():
     config = Config(task="multiclass", dataset="blobs", n_samples=20, test_fraction=0.1)
     with pytest.raises(ValueError, match="too few points to put each of the 3 classes"):
         make_split(config)
+
+
+def test_noise_applies_where_it_changes_the_data():
+    from explorer.datasets import DATASETS
+
+    assert DATASETS["moons"].uses_noise
+    assert not DATASETS["iris"].uses_noise
+    # The notebook's data ignores noise: the same points whatever it is set to.
+    make = DATASETS["notebook"].make
+    first, second = make(100, 0.0, 42, 3), make(100, 1.5, 42, 3)
+    assert first[0].equals(second[0]) and (first[1] == second[1]).all()
+    assert not DATASETS["notebook"].uses_noise
