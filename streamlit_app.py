@@ -1,11 +1,13 @@
 import logging
 
+import pandas as pd
 import streamlit as st
 
-from app_controls import config_controls
-from explorer import diagnostics, figures, mistakes
+from app_controls import config_controls, show_config
+from explorer import diagnostics, figures, lab, mistakes
 from explorer.config import Config
 from explorer.datasets import Split, make_split
+from explorer.diagnosis import Finding, diagnose
 from explorer.tasks import TASKS, head_summary
 from explorer.training import BackgroundTrainer, Run, use_one_thread
 
@@ -33,6 +35,11 @@ def cached_split(config: Config) -> Split:
     return make_split(config)
 
 
+@st.cache_data(show_spinner="Training every step of the walk-through...")
+def lab_walk() -> list[dict]:
+    return lab.walk()
+
+
 # Button callbacks: they run before the page redraws.
 
 
@@ -51,6 +58,15 @@ def train() -> None:
 
 def pause() -> None:
     st.session_state[TRAINER].pause()
+
+
+def apply_changes(changes: dict) -> None:
+    """Set the sidebar to the current config with `changes`; the run restarts."""
+    show_config(st.session_state[TRAINER].run.config.replace(**changes))
+
+
+def load_step(index: int) -> None:
+    show_config(lab.step_configs()[index])
 
 
 def step() -> None:
@@ -112,6 +128,7 @@ def training_buttons(trainer: BackgroundTrainer) -> None:
 
 
 def show_task_table(config: Config, run: Run) -> None:
+    st.html('<div id="task-table"></div>')
     rows = [
         "| task | target | output layer | output activation | loss |",
         "|---|---|---|---|---|",
@@ -307,6 +324,69 @@ def show_live(view: dict, running: bool) -> None:
         st.fragment(show_metric, run_every=every(METRIC_REDRAW_SECONDS))(view)
 
 
+def show_finding(finding: Finding, index: int) -> None:
+    with st.expander(f"⚠️ {finding.title}", expanded=True):
+        st.markdown(f"**What the run shows:** {finding.evidence}.")
+        st.markdown(finding.explanation)
+        if finding.task_row:
+            row = TASKS[finding.task_row].label
+            st.markdown(f"See the [task table](#task-table), row *{row}*.")
+        if finding.fix:
+            st.button(
+                finding.fix_label,
+                key=f"fix_{index}",
+                on_click=apply_changes,
+                args=(finding.fix,),
+                help="Changes the settings in the sidebar; the run starts afresh.",
+            )
+
+
+def show_diagnosis(trainer: BackgroundTrainer) -> None:
+    st.subheader("Diagnosis")
+    if trainer.running:
+        st.caption("The run is checked when it pauses or ends.")
+        return
+    with trainer.hold() as run:
+        findings = diagnose(run)
+    if not findings:
+        if run.epoch:
+            st.success("Nothing looks wrong with this run.")
+        else:
+            st.caption("Train, and the run is checked when it pauses or ends.")
+    for index, finding in enumerate(findings):
+        show_finding(finding, index)
+
+
+def show_lab() -> None:
+    with st.expander("The mistake lab: the notebook, fixed one step at a time"):
+        steps = lab.NOTEBOOK_STEPS
+        index = st.radio(
+            "Step",
+            range(len(steps)),
+            format_func=lambda i: f"{i}. {steps[i].title}",
+            key="lab_step",
+            horizontal=True,
+        )
+        st.markdown(steps[index].explanation)
+        st.button(
+            "Load this step into the explorer",
+            key="load_step",
+            on_click=load_step,
+            args=(index,),
+        )
+        table = pd.DataFrame(lab_walk(), index=[s.title for s in steps])
+        st.dataframe(
+            table.style.format("{:.3f}").apply(
+                lambda row: (
+                    ["font-weight: bold" if row.name == steps[index].title else ""]
+                    * len(row)
+                ),
+                axis=1,
+            ),
+        )
+        st.caption("Each step trained to its end (80 epochs), seed 42.")
+
+
 def main() -> None:
     st.title("Neural Network Explorer")
     st.caption(
@@ -334,6 +414,8 @@ def main() -> None:
 
     st.session_state[LIVE] = trainer.running
     show_live(view, trainer.running)
+    show_diagnosis(trainer)
+    show_lab()
 
 
 main()

@@ -91,6 +91,7 @@ class Run:
             output_layer=mistakes.output_layer(config),
         )
         self.model = model.to(self.device)
+        self._weights = [m.weight for m in self.model if isinstance(m, torch.nn.Linear)]
         self.loss_fn = mistakes.loss_function(config) or tasks.loss_function(
             config.task
         )
@@ -105,6 +106,9 @@ class Run:
         self.epoch = 0
         self.seconds = 0.0  # time spent training, evaluation included
         self.stopped: dict | None = None
+        # Per epoch from epoch 1: each linear layer's weight-gradient norm at the
+        # epoch's last step.
+        self.gradient_norms: list[list[float]] = []
         # What torch warned about when the loss first ran (a broadcast, say): the
         # page shows it, since a console is where such a warning would go unseen.
         self.warnings: list[str] = []
@@ -209,6 +213,9 @@ class Run:
             self.optimizer.zero_grad()
             loss.backward()
             self.optimizer.step()
+        # The last step's gradients, still in place: one norm per linear layer.
+        norms = torch.stack([w.grad.norm() for w in self._weights])
+        self.gradient_norms.append(norms.tolist())
         return loss.item()
 
     @torch.no_grad()

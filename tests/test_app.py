@@ -198,3 +198,31 @@ def test_mistakes_offered_follow_the_task():
     ]
     at.multiselect(key="mistakes").set_value(["target_shape"]).run()
     assert any("PyTorch warned" in w.value for w in at.warning)
+
+
+def test_diagnosis_names_the_notebooks_mistakes_and_fixes_one():
+    at = load()
+    at.selectbox(key="preset").set_value("notebook").run()
+    at.button(key="train").click().run()
+    wait_until_done(at)
+    titles = [e.label for e in at.expander]
+    assert "⚠️ A sigmoid is applied twice" in titles
+    assert "⚠️ The loss is stuck near where it started" in titles
+    assert "⚠️ No activation between the layers" in titles
+    fix = next(b for b in at.button if b.label == "Remove the sigmoid from the model")
+    fix.click().run()
+    assert current(at).config.mistakes == ()
+    assert current(at).epoch == 0  # a fresh run with the fix
+
+
+def test_lab_step_loads_and_learns():
+    from explorer.lab import step_configs
+
+    at = load()
+    at.radio(key="lab_step").set_value(4).run()
+    at.button(key="load_step").click().run()
+    assert current(at).config == step_configs()[4]
+    at.button(key="train").click().run()
+    wait_until_done(at)
+    assert current(at).history[-1]["test_metric"] >= 0.75
+    assert any("Nothing looks wrong" in s.value for s in at.success)

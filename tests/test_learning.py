@@ -1,9 +1,10 @@
 """Seeded learning thresholds: each setup must learn (or, without an activation,
-must fail to learn circles) for seeds 0, 1 and 2."""
+must fail to learn circles) for seeds 0, 1 and 2, and raise no false diagnosis."""
 
 import pytest
 
 from explorer.config import Config
+from explorer.diagnosis import diagnose
 from explorer.training import Run
 
 pytestmark = pytest.mark.slow
@@ -77,3 +78,10 @@ def test_learning_threshold(name, seed):
         assert score >= threshold, f"{name} seed {seed}: test metric {score:.3f}"
     else:
         assert score <= threshold, f"{name} seed {seed}: test metric {score:.3f}"
+    # The diagnosis panel raises no false alarm on a healthy run, and names the
+    # missing activation where it is missing.
+    findings = [finding.name for finding in diagnose(run)]
+    if config.activation == "none":
+        assert findings == ["no_nonlinearity"]
+    else:
+        assert findings == [], f"{name} seed {seed}: {findings}"
