@@ -151,9 +151,9 @@ def show_task_table(config: Config, run: Run) -> None:
         else f"probabilities shown are one {TASKS[config.task].output_activation} "
         "applied to the raw outputs"
     )
+    head = head_summary(config.task, run.split.n_classes, mistakes.inside_name(config))
     st.markdown(
-        f"This model: **{head_summary(config.task, run.split.n_classes)}** · "
-        f"{run.n_parameters:,} parameters · {reading}."
+        f"This model: **{head}** · {run.n_parameters:,} parameters · {reading}."
     )
     if made := mistakes.active(config, run.split.X_train_raw):
         st.warning("Mistake on: " + "; ".join(made) + ".", icon="⚠️")
@@ -409,13 +409,13 @@ def main() -> None:
         st.info(notice)
     with st.expander("What decides the last layer and the loss", expanded=True):
         show_task_table(config, run)
+    show_lab()
     training_buttons(trainer)
     view = view_controls(run)
 
     st.session_state[LIVE] = trainer.running
     show_live(view, trainer.running)
     show_diagnosis(trainer)
-    show_lab()
 
 
 main()

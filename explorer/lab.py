@@ -22,7 +22,7 @@ NOTEBOOK_STEPS = [
     Step(
         "The notebook as it ran",
         {},
-        "Three mistakes at once. The model ends in a sigmoid and the loss applies "
+        "Four mistakes at once. The model ends in a sigmoid and the loss applies "
         "another, so predictions cannot leave (0.5, 0.73); three linear layers "
         "with nothing between them are one linear map; the labels are coin flips; "
         "and plain SGD at lr 0.01 barely moves in 80 epochs.",

@@ -109,6 +109,12 @@ def _scales_differ(X: np.ndarray | None) -> bool:
     return spread.size > 1 and spread.max() >= UNSCALED_RATIO * spread.min()
 
 
+def inside_name(config: Config) -> str:
+    """The name of the activation a mistake puts inside the model, or ''."""
+    layer = output_layer(config)
+    return type(layer).__name__.lower() if layer is not None else ""
+
+
 def output_layer(config: Config) -> nn.Module | None:
     """An activation the mistake puts inside the model, after its last layer."""
     if "sigmoid_before_loss" in config.mistakes:

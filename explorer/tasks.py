@@ -57,12 +57,14 @@ def n_outputs(task: str, n_classes: int) -> int:
     return n_classes if task == "multiclass" else 1
 
 
-def head_summary(task: str, n_classes: int) -> str:
-    """The current head in words, e.g. `3 output units → softmax → CrossEntropyLoss`."""
+def head_summary(task: str, n_classes: int, inside: str = "") -> str:
+    """The current head in words, e.g. `3 output units → softmax → CrossEntropyLoss`;
+    `inside` names an activation a mistake put inside the model, before all that."""
     units = n_outputs(task, n_classes)
     noun = "output unit" if units == 1 else "output units"
     spec = TASKS[task]
-    return f"{units} {noun} → {spec.output_activation} → {spec.loss}"
+    made = f" → {inside} (inside the model)" if inside else ""
+    return f"{units} {noun}{made} → {spec.output_activation} → {spec.loss}"
 
 
 def loss_function(task: str) -> nn.Module:

@@ -14,7 +14,9 @@ def summaries():
 def test_steps_start_from_the_notebook_and_change_one_thing_each():
     configs = step_configs()
     assert configs[0] == PRESETS["notebook"].config
-    for before, after, step in zip(configs, configs[1:], NOTEBOOK_STEPS[1:]):
+    for before, after, step in zip(
+        configs[:-1], configs[1:], NOTEBOOK_STEPS[1:], strict=True
+    ):
         changed = {k for k, v in after.to_dict().items() if before.to_dict()[k] != v}
         assert changed == set(step.changes)
 

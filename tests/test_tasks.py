@@ -63,3 +63,10 @@ def test_metric_by_hand():
     y = torch.tensor([[1.0], [2.0], [3.0]])
     assert tasks.metric("regression", torch.full((3, 1), 2.0), y) == pytest.approx(0)
     assert tasks.metric("regression", y, y) == pytest.approx(1)
+
+
+def test_head_summary_names_an_activation_inside_the_model():
+    assert (
+        tasks.head_summary("binary", 2, inside="sigmoid")
+        == "1 output unit → sigmoid (inside the model) → sigmoid → BCEWithLogitsLoss"
+    )
