@@ -5,7 +5,7 @@ import streamlit as st
 
 from explorer import config as cfg
 from explorer.datasets import DATASETS, DEFAULT_DATASET, FEATURE_LABELS, datasets_for
-from explorer.mistakes import MISTAKES
+from explorer.mistakes import MISTAKES, SETTING_MISTAKES, make_setting_mistake
 from explorer.models import ACTIVATION_LABELS
 from explorer.presets import PRESETS
 from explorer.tasks import TASKS
@@ -22,6 +22,23 @@ OPTIMIZER_LABELS = {
     "adamw": "AdamW",
     "rmsprop": "RMSprop",
 }
+# Config fields whose widget holds the field's value as it is.
+WIDGET_FIELDS = (
+    "task",
+    "dataset",
+    "n_samples",
+    "noise",
+    "classes",
+    "test_fraction",
+    "seed",
+    "standardize",
+    "activation",
+    "optimizer",
+    "lr",
+    "epochs",
+    "weight_decay",
+    "device",
+)
 NOT_APPLYING = "Does not apply to a real dataset: it comes as it was measured."
 DEFAULTS = cfg.Config()
 
@@ -65,7 +82,6 @@ def data_controls() -> dict:
         "Number of points",
         cfg.MIN_SAMPLES,
         cfg.MAX_SAMPLES,
-        DEFAULTS.n_samples,
         step=10,
         key="n_samples",
         disabled=real,
@@ -86,12 +102,13 @@ def data_controls() -> dict:
     classes = 3
     if entry.classes_range:
         low, high = entry.classes_range
-        classes = st.slider("Classes", low, high, low, key="classes")
+        if not low <= st.session_state.get("classes", low) <= high:
+            st.session_state["classes"] = low
+        classes = st.slider("Classes", low, high, key="classes")
     test_fraction = st.slider(
         "Test fraction",
         cfg.MIN_TEST_FRACTION,
         cfg.MAX_TEST_FRACTION,
-        DEFAULTS.test_fraction,
         step=0.05,
         key="test_fraction",
         help="Split off before training; stratified by class.",
@@ -100,13 +117,11 @@ def data_controls() -> dict:
         "Seed",
         0,
         cfg.MAX_SEED,
-        DEFAULTS.seed,
         key="seed",
         help="Same seed: same data, same initial weights, same curve.",
     )
     standardize = st.checkbox(
         "Standardise inputs",
-        DEFAULTS.standardize,
         key="standardize",
         help="Scale inputs with the training split's mean and standard deviation.",
     )
@@ -135,25 +150,22 @@ def data_controls() -> dict:
 
 
 def network_controls() -> dict:
-    layers = st.slider(
-        "Hidden layers", 0, cfg.MAX_HIDDEN_LAYERS, len(DEFAULTS.hidden), key="layers"
-    )
+    layers = st.slider("Hidden layers", 0, cfg.MAX_HIDDEN_LAYERS, key="layers")
     hidden: tuple[int, ...] = ()
     if layers:
-        same = st.toggle("Same width for every layer", True, key="same_width")
+        same = st.toggle("Same width for every layer", key="same_width")
         if same:
-            width = st.slider(
-                "Units per layer", 1, cfg.MAX_WIDTH, DEFAULTS.hidden[0], key="width"
-            )
+            width = st.slider("Units per layer", 1, cfg.MAX_WIDTH, key="width")
             hidden = (width,) * layers
         else:
+            for i in range(layers):
+                st.session_state.setdefault(f"width_{i + 1}", DEFAULTS.hidden[0])
             columns = st.columns(min(layers, 3))
             hidden = tuple(
                 columns[i % 3].number_input(
                     f"Layer {i + 1}",
                     1,
                     cfg.MAX_WIDTH,
-                    DEFAULTS.hidden[0],
                     key=f"width_{i + 1}",
                 )
                 for i in range(layers)
@@ -162,7 +174,6 @@ def network_controls() -> dict:
         "Activation",
         cfg.ACTIVATIONS,
         key="activation",
-        index=cfg.ACTIVATIONS.index(DEFAULTS.activation),
         format_func=ACTIVATION_LABELS.get,
     )
     return dict(hidden=tuple(int(w) for w in hidden), activation=activation)
@@ -173,28 +184,23 @@ def training_controls() -> dict:
         "Optimizer",
         cfg.OPTIMIZERS,
         key="optimizer",
-        index=cfg.OPTIMIZERS.index(DEFAULTS.optimizer),
         format_func=OPTIMIZER_LABELS.get,
     )
     lr = st.select_slider(
         "Learning rate",
         LR_STEPS,
-        DEFAULTS.lr,
         key="lr",
         help="Applies at once, also to a running model.",
     )
-    epochs = st.number_input(
-        "Epochs", 1, cfg.MAX_EPOCHS, DEFAULTS.epochs, step=50, key="epochs"
-    )
+    epochs = st.number_input("Epochs", 1, cfg.MAX_EPOCHS, step=50, key="epochs")
     batch = st.select_slider(
         "Batch size",
         BATCH_SIZES,
-        "full",
         key="batch_size",
         help="full: one step per epoch on the whole training set.",
     )
     weight_decay = st.select_slider(
-        "Weight decay", WEIGHT_DECAY_STEPS, DEFAULTS.weight_decay, key="weight_decay"
+        "Weight decay", WEIGHT_DECAY_STEPS, key="weight_decay"
     )
     devices = available_devices()
     device = st.selectbox(
@@ -225,27 +231,44 @@ def mistake_controls(task: str) -> dict:
         format_func=lambda name: MISTAKES[name].label,
         help="The engine makes each one, so you can watch its symptom.",
     )
+    st.caption("Or make a mistake in the settings above:")
+    for name, label in SETTING_MISTAKES.items():
+        st.button(
+            label[0].upper() + label[1:],
+            key=f"make_{name}",
+            on_click=_make_setting_mistake,
+            args=(name,),
+            width="stretch",
+        )
     return dict(mistakes=tuple(chosen))
+
+
+def _make_setting_mistake(name: str) -> None:
+    trainer = st.session_state.get("trainer")
+    config = trainer.run.config if trainer is not None else DEFAULTS
+    show_config(make_setting_mistake(config, name))
+
+
+def widget_values(config: cfg.Config) -> dict:
+    """The value of every sidebar widget, by key, that shows `config`."""
+    values = {name: getattr(config, name) for name in WIDGET_FIELDS}
+    values |= {
+        "features": list(config.features),
+        "mistakes": list(config.mistakes),
+        "batch_size": "full" if config.batch_size is None else config.batch_size,
+        "layers": len(config.hidden),
+        "same_width": len(set(config.hidden)) <= 1,
+    }
+    if config.hidden:
+        values["width"] = config.hidden[0]
+    for i, width in enumerate(config.hidden):
+        values[f"width_{i + 1}"] = width
+    return values
 
 
 def show_config(config: cfg.Config) -> None:
     """Set every widget to `config`; call before the widgets are drawn."""
-    state = st.session_state
-    for name in ("task", "dataset", "n_samples", "noise", "classes", "test_fraction"):
-        state[name] = getattr(config, name)
-    for name in ("seed", "standardize", "activation", "optimizer", "lr", "epochs"):
-        state[name] = getattr(config, name)
-    state["features"] = list(config.features)
-    state["weight_decay"] = config.weight_decay
-    state["batch_size"] = "full" if config.batch_size is None else config.batch_size
-    state["device"] = config.device
-    state["mistakes"] = list(config.mistakes)
-    state["layers"] = len(config.hidden)
-    state["same_width"] = len(set(config.hidden)) <= 1
-    if config.hidden:
-        state["width"] = config.hidden[0]
-    for i, width in enumerate(config.hidden):
-        state[f"width_{i + 1}"] = width
+    st.session_state.update(widget_values(config))
 
 
 def _load_preset() -> None:
@@ -269,8 +292,16 @@ def preset_controls() -> None:
         st.caption(PRESETS[name].text)
 
 
+def _start_from_defaults() -> None:
+    # Widgets take their first value from here, never from a default argument:
+    # a preset or a fix sets the same keys, and Streamlit warns when both do.
+    for key, value in widget_values(DEFAULTS).items():
+        st.session_state.setdefault(key, value)
+
+
 def config_controls() -> cfg.Config:
     """Draw the sidebar and return the Config it describes."""
+    _start_from_defaults()
     with st.sidebar:
         preset_controls()
         st.header("Data")

@@ -151,7 +151,12 @@ def show_task_table(config: Config, run: Run) -> None:
         else f"probabilities shown are one {TASKS[config.task].output_activation} "
         "applied to the raw outputs"
     )
-    head = head_summary(config.task, run.split.n_classes, mistakes.inside_name(config))
+    head = head_summary(
+        config.task,
+        run.split.n_classes,
+        mistakes.inside_name(config),
+        mistakes.loss_name(config),
+    )
     st.markdown(
         f"This model: **{head}** · {run.n_parameters:,} parameters · {reading}."
     )

@@ -137,6 +137,33 @@ def squashed_outputs(run: Run) -> Finding | None:
     )
 
 
+def squared_error_classes(run: Run) -> Finding | None:
+    if not isinstance(run.loss_fn, mistakes.ProbabilityMSE):
+        return None
+    proper = {"binary": nn.BCEWithLogitsLoss, "multiclass": nn.CrossEntropyLoss}
+    loss = proper[run.config.task]()
+    with torch.no_grad():
+        cross_entropy = loss(run.model(run.X_train), run.y_train).item()
+    return Finding(
+        "squared_error_classes",
+        "Mean squared error used for classification",
+        f"the loss is the squared error of the probabilities "
+        f"({run.history[-1]['train_loss']:.3f}); the {loss.__class__.__name__} "
+        f"this model would have is {cross_entropy:.3f}",
+        "Squared error of a probability flattens out where the model is sure and "
+        "wrong, so the points that most need correcting push back the least. "
+        "Cross-entropy grows without bound there, which is why classification "
+        "uses it.",
+        {
+            "mistakes": tuple(
+                m for m in run.config.mistakes if m != "mse_for_classification"
+            )
+        },
+        f"Use {loss.__class__.__name__}",
+        run.config.task,
+    )
+
+
 def broadcast_warning(run: Run) -> Finding | None:
     if not run.warnings:
         return None
@@ -355,6 +382,7 @@ def imbalance(run: Run) -> Finding | None:
 CHECKS: list[Callable[[Run], Finding | None]] = [
     diverged,
     squashed_outputs,
+    squared_error_classes,
     broadcast_warning,
     stuck,
     no_nonlinearity,

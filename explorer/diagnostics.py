@@ -17,7 +17,8 @@ GRID_MARGIN = 0.1  # extend the drawn plane beyond the data by this fraction
 
 def default_axes(split: Split) -> tuple[int, int]:
     """The two raw inputs that, one at a time, say most about the target on the
-    training split (scikit-learn's F statistic): a sensible first plane to draw."""
+    training split (scikit-learn's F statistic): a sensible first plane to draw.
+    They come in the data's own order, so x1 is drawn across and x2 up."""
     from sklearn.feature_selection import f_classif, f_regression
 
     X, y = split.X_train_raw, split.y_train_raw
@@ -26,7 +27,7 @@ def default_axes(split: Split) -> tuple[int, int]:
     score = f_regression if split.task == "regression" else f_classif
     with np.errstate(divide="ignore", invalid="ignore"):
         f = np.nan_to_num(score(X, y)[0], nan=0.0, posinf=np.finfo(float).max)
-    first, second = np.argsort(-f, kind="stable")[:2]
+    first, second = sorted(np.argsort(-f, kind="stable")[:2])
     return int(first), int(second)
 
 

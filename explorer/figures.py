@@ -196,13 +196,19 @@ def _curves(history: pd.DataFrame, column: str, hover: str) -> list[dict]:
                 "y": rows[column],
                 "name": split,
                 # A lone point (epoch 0, before training) needs a marker to show.
-                "mode": "lines" if len(rows) > 1 else "markers",
+                "mode": "lines" if len(rows["epoch"]) > 1 else "markers",
                 "marker": {"color": SPLIT_COLOR[split], "size": 10},
                 "line": line,
                 "hovertemplate": f"{split}: %{{y:{hover}}}<extra></extra>",
             }
         )
     return traces
+
+
+def _epoch_ticks(layout: dict, history: pd.DataFrame) -> None:
+    # Whole epochs only: plotly would put ticks at 0.5 on a short history.
+    if history["epoch"].max() < 10:
+        layout["xaxis"]["dtick"] = 1
 
 
 def _log_ticks(values: np.ndarray) -> dict:
@@ -238,7 +244,9 @@ def loss_figure(
         return _empty("loss", "epoch", "loss", message, type=y_type)
 
     layout = _layout("loss", "epoch", "loss", hovermode="x unified")
-    layout["yaxis"]["type"] = y_type
+    _epoch_ticks(layout, history)
+    # 5×10⁹ rather than plotly's "5B", which reads as a unit.
+    layout["yaxis"].update(type=y_type, exponentformat="power")
     if log_y:
         layout["yaxis"].update(_log_ticks(_f32(history["loss"])))
     if epoch_marker is not None:
@@ -264,6 +272,7 @@ def metric_figure(history: pd.DataFrame, metric_name: str) -> go.Figure:
         return _empty(metric_name, "epoch", metric_name, message)
 
     layout = _layout(metric_name, "epoch", metric_name, hovermode="x unified")
+    _epoch_ticks(layout, history)
     if metric_name == "accuracy":
         layout["yaxis"].update(range=[0, 1.02], tickformat=".0%")
         return _figure(_curves(history, "metric", ".1%"), layout)

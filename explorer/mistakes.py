@@ -73,6 +73,27 @@ LR_TOO_HIGH, LR_TOO_LOW = 3.0, 1e-4
 UNSCALED_RATIO = 10.0
 
 
+def make_setting_mistake(config: Config, name: str) -> Config:
+    """`config` with one of the setting mistakes made. Unscaled inputs only matter
+    where the inputs' scales differ, so that one also moves to data where they do
+    (breast cancer: measurements from about 0.001 to 1,000)."""
+    if name == "no_activation":
+        return config.replace(activation="none")
+    if name == "unscaled_inputs":
+        if config.dataset in ("breast_cancer", "wine", "diabetes"):
+            return config.replace(standardize=False)
+        return config.replace(
+            task="binary", dataset="breast_cancer", standardize=False, features=()
+        )
+    if name == "lr_too_high":
+        return config.replace(lr=10.0)
+    if name == "lr_too_low":
+        return config.replace(lr=1e-5)
+    raise ValueError(
+        f"no setting mistake {name!r}; one of {', '.join(SETTING_MISTAKES)}"
+    )
+
+
 def check(config: Config) -> None:
     """Refuse a mistake the config's task cannot make."""
     for name in config.mistakes:
@@ -107,6 +128,15 @@ def _scales_differ(X: np.ndarray | None) -> bool:
     spread = X.std(axis=0)
     spread = spread[spread > 0]
     return spread.size > 1 and spread.max() >= UNSCALED_RATIO * spread.min()
+
+
+def loss_name(config: Config) -> str:
+    """The loss a mistake swapped in, in words, or ''."""
+    if "mse_for_classification" in config.mistakes:
+        return "MSELoss on the probabilities (mistake)"
+    if "target_shape" in config.mistakes:
+        return "MSELoss against targets of shape [N] (mistake)"
+    return ""
 
 
 def inside_name(config: Config) -> str:

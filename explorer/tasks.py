@@ -57,14 +57,17 @@ def n_outputs(task: str, n_classes: int) -> int:
     return n_classes if task == "multiclass" else 1
 
 
-def head_summary(task: str, n_classes: int, inside: str = "") -> str:
-    """The current head in words, e.g. `3 output units → softmax → CrossEntropyLoss`;
-    `inside` names an activation a mistake put inside the model, before all that."""
+def head_summary(task: str, n_classes: int, inside: str = "", loss: str = "") -> str:
+    """The current head in words, e.g. `3 output units → softmax → CrossEntropyLoss`.
+
+    A mistake can put an activation inside the model (`inside`, shown before the
+    task's own) or swap the loss (`loss`, shown in place of the task's).
+    """
     units = n_outputs(task, n_classes)
     noun = "output unit" if units == 1 else "output units"
     spec = TASKS[task]
     made = f" → {inside} (inside the model)" if inside else ""
-    return f"{units} {noun}{made} → {spec.output_activation} → {spec.loss}"
+    return f"{units} {noun}{made} → {spec.output_activation} → {loss or spec.loss}"
 
 
 def loss_function(task: str) -> nn.Module:

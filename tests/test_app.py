@@ -226,3 +226,13 @@ def test_lab_step_loads_and_learns():
     wait_until_done(at)
     assert current(at).history[-1]["test_metric"] >= 0.75
     assert any("Nothing looks wrong" in s.value for s in at.success)
+
+
+def test_setting_mistake_buttons_change_the_sidebar():
+    at = load()
+    at.button(key="make_lr_too_high").click().run()
+    assert current(at).config.lr == 10.0
+    at.button(key="make_unscaled_inputs").click().run()
+    config = current(at).config
+    assert config.dataset == "breast_cancer" and not config.standardize
+    assert any("inputs left unscaled" in w.value for w in at.warning)

@@ -6,6 +6,7 @@ import torch
 
 from explorer.config import Config
 from explorer.diagnosis import collapsed_map, diagnose
+from explorer.mistakes import make_setting_mistake
 from explorer.presets import PRESETS
 from explorer.training import Run
 
@@ -130,3 +131,48 @@ def test_every_finding_explains_itself_briefly():
         sentences = finding.explanation.count(". ") + 1
         assert 2 <= sentences <= 3, finding.explanation
         assert finding.evidence and finding.title
+
+
+SWITCHABLE = [
+    # (the correct setup, how to make the mistake, the finding that names it)
+    (Config(), dict(mistakes=("sigmoid_before_loss",)), "squashed_outputs"),
+    (
+        Config(task="multiclass", dataset="blobs"),
+        dict(mistakes=("softmax_before_loss",)),
+        "squashed_outputs",
+    ),
+    (Config(), dict(mistakes=("mse_for_classification",)), "squared_error_classes"),
+    (
+        Config(task="regression", dataset="sine"),
+        dict(mistakes=("target_shape",)),
+        "broadcast",
+    ),
+    (
+        Config(
+            n_samples=200, noise=0.1, hidden=(64, 64), activation="relu", epochs=400
+        ),
+        dict(mistakes=("noise_labels",)),
+        "memorising",
+    ),
+    (Config(dataset="circles", noise=0.1), "no_activation", "no_nonlinearity"),
+    (
+        Config(task="binary", dataset="breast_cancer", hidden=(16,)),
+        "unscaled_inputs",
+        "unscaled_inputs",
+    ),
+    (Config(), "lr_too_high", "diverged"),
+    (Config(), "lr_too_low", "stuck"),
+]
+
+
+@pytest.mark.parametrize("correct, mistake, finding", SWITCHABLE, ids=lambda v: str(v))
+@pytest.mark.filterwarnings("ignore:Using a target size")
+def test_a_switched_on_mistake_is_named_and_switching_it_off_cures_it(
+    correct, mistake, finding
+):
+    if isinstance(mistake, str):
+        wrong = make_setting_mistake(correct, mistake)
+    else:
+        wrong = correct.replace(**mistake)
+    assert finding in names(wrong)
+    assert names(correct) == []

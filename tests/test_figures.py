@@ -233,6 +233,16 @@ def test_loss_figure_draws_train_solid_and_test_dashed():
     assert "%{y" in train.hovertemplate
 
 
+def test_curves_of_one_epoch_show_markers_and_whole_epochs():
+    # Before training there is one point per split: a line would draw nothing.
+    one = make_history()
+    one = one[one["epoch"] == 0]
+    for fig in (figures.loss_figure(one), figures.metric_figure(one, "accuracy")):
+        assert [t.mode for t in fig.data] == ["markers", "markers"]
+        assert fig.layout.xaxis.dtick == 1
+    assert [t.mode for t in figures.loss_figure(make_history()).data] == ["lines"] * 2
+
+
 def test_loss_figure_sorts_epochs():
     history = make_history().iloc[::-1]
     assert list(figures.loss_figure(history).data[0].x) == [0, 1, 2]

@@ -70,3 +70,9 @@ def test_head_summary_names_an_activation_inside_the_model():
         tasks.head_summary("binary", 2, inside="sigmoid")
         == "1 output unit → sigmoid (inside the model) → sigmoid → BCEWithLogitsLoss"
     )
+
+
+def test_head_summary_names_a_swapped_loss():
+    assert tasks.head_summary("multiclass", 3, loss="MSELoss on the probabilities") == (
+        "3 output units → softmax → MSELoss on the probabilities"
+    )
