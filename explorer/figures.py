@@ -446,6 +446,21 @@ def _value_points(
                 "customdata": np.stack([rows["target"], rows["prediction"]], axis=-1),
                 "hovertemplate": f"{where}<br>true %{{customdata[0]:.3g}}"
                 "<br>predicted %{customdata[1]:.3g}<extra></extra>",
+                "legendgroup": split,
+                "showlegend": False,
+            }
+        )
+        # The points' colours are their values; the legend shows only the shape.
+        traces.append(
+            {
+                "type": "scatter",
+                "x": [None],
+                "y": [None],
+                "mode": "markers",
+                "name": f"{split} (colour: true value)",
+                "marker": _marker(split, GREY),
+                "legendgroup": split,
+                "hoverinfo": "skip",
             }
         )
     return traces

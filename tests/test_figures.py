@@ -631,3 +631,11 @@ def test_confusion_copes_with_an_empty_split():
     fig = figures.confusion_figure(multiclass_points().iloc[:0], IRIS_NAMES)
     assert np.array_equal(fig.data[0].z, np.zeros((3, 3)))
     assert annotation_texts(fig) == ["no test points yet"]
+
+
+def test_surface_legend_shows_shapes_not_value_colours():
+    fig = boundary("regression")
+    assert names(fig) == ["train (colour: true value)", "test (colour: true value)"]
+    for trace in fig.data:
+        if trace.showlegend is not False and trace.name.endswith("true value)"):
+            assert trace.marker.color == figures.GREY and trace.x == (None,)
