@@ -47,13 +47,16 @@ def _first_loss(run: Run) -> float:
 
 def diverged(run: Run) -> Finding | None:
     first = _first_loss(run)
-    worst = max(row["train_loss"] for row in run.history)
-    if run.stopped is None and not worst > EXPLODING * first:
+    peak = max(run.history, key=lambda row: row["train_loss"])
+    if run.stopped is None and not peak["train_loss"] > EXPLODING * first:
         return None
     if run.stopped is not None:
         evidence = run.stopped["reason"].split(":")[0]
     else:
-        evidence = f"the training loss rose to {worst:.3g} from {first:.3g}"
+        evidence = (
+            f"the training loss rose to {peak['train_loss']:.3g} at epoch "
+            f"{peak['epoch']:,}, from {first:.3g}"
+        )
     lower = max(run.config.lr / 10, 1e-5)
     return Finding(
         "diverged",
