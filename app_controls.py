@@ -3,9 +3,10 @@ has that field's name as its key."""
 
 import streamlit as st
 
+from app_state import TRAINER
 from explorer import config as cfg
+from explorer import mistakes
 from explorer.datasets import DATASETS, DEFAULT_DATASET, FEATURE_LABELS, datasets_for
-from explorer.mistakes import MISTAKES, SETTING_MISTAKES, make_setting_mistake
 from explorer.models import ACTIVATION_LABELS
 from explorer.presets import PRESETS
 from explorer.tasks import TASKS
@@ -220,7 +221,7 @@ def training_controls() -> dict:
 
 
 def mistake_controls(task: str) -> dict:
-    options = [name for name, m in MISTAKES.items() if task in m.tasks]
+    options = mistakes.for_task(task)
     # Mistakes of another task are dropped when the task changes.
     kept = [name for name in st.session_state.get("mistakes", []) if name in options]
     st.session_state["mistakes"] = kept
@@ -228,11 +229,11 @@ def mistake_controls(task: str) -> dict:
         "Mistakes to make on purpose",
         options,
         key="mistakes",
-        format_func=lambda name: MISTAKES[name].label,
+        format_func=mistakes.LABELS.get,
         help="The engine makes each one, so you can watch its symptom.",
     )
     st.caption("Or make a mistake in the settings above:")
-    for name, label in SETTING_MISTAKES.items():
+    for name, label in mistakes.SETTING_MISTAKES.items():
         st.button(
             label[0].upper() + label[1:],
             key=f"make_{name}",
@@ -244,9 +245,9 @@ def mistake_controls(task: str) -> dict:
 
 
 def _make_setting_mistake(name: str) -> None:
-    trainer = st.session_state.get("trainer")
+    trainer = st.session_state.get(TRAINER)
     config = trainer.run.config if trainer is not None else DEFAULTS
-    show_config(make_setting_mistake(config, name))
+    set_widgets(mistakes.make_setting_mistake(config, name))
 
 
 def widget_values(config: cfg.Config) -> dict:
@@ -266,7 +267,7 @@ def widget_values(config: cfg.Config) -> dict:
     return values
 
 
-def show_config(config: cfg.Config) -> None:
+def set_widgets(config: cfg.Config) -> None:
     """Set every widget to `config`; call before the widgets are drawn."""
     st.session_state.update(widget_values(config))
 
@@ -274,7 +275,7 @@ def show_config(config: cfg.Config) -> None:
 def _load_preset() -> None:
     name = st.session_state.get("preset")
     if name in PRESETS:
-        show_config(PRESETS[name].config)
+        set_widgets(PRESETS[name].config)
 
 
 def preset_controls() -> None:

@@ -1,13 +1,12 @@
 import logging
 
-import pandas as pd
 import streamlit as st
 
-from app_controls import config_controls, show_config
-from explorer import diagnostics, figures, lab, mistakes
+from app_controls import config_controls
+from app_lab import show_diagnosis, show_lab
+from app_state import TRAINER, start_afresh
+from explorer import diagnostics, figures, mistakes
 from explorer.config import Config
-from explorer.datasets import Split, make_split
-from explorer.diagnosis import Finding, diagnose
 from explorer.tasks import TASKS, head_summary
 from explorer.training import BackgroundTrainer, Run, use_one_thread
 
@@ -15,39 +14,26 @@ st.set_page_config(page_title="Neural Network Explorer", page_icon="🧠", layou
 logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
 use_one_thread()
 
-# Session-state keys
-TRAINER = "trainer"  # a BackgroundTrainer holding the session's run
+# Session-state keys (TRAINER, the BackgroundTrainer holding the session's run,
+# lives in app_state)
 LIVE = "live"  # whether the live view was armed to redraw on a timer
 NOTICE = "notice"
 
 # Training runs on its own thread; meanwhile the page redraws on timers: the loss
 # curve at most this often (a Streamlit rerun costs tens of milliseconds here, so a
 # shorter interval only queues reruns) ...
-REDRAW_SECONDS = 0.1
+LOSS_REDRAW_SECONDS = 0.1
 # ... and the charts that are dearer to repaint less often.
 MODEL_REDRAW_SECONDS = 0.5
 METRIC_REDRAW_SECONDS = 1.0
 CHART_CONFIG = {"displaylogo": False}
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
-def cached_split(config: Config) -> Split:
-    return make_split(config)
-
-
-@st.cache_data(show_spinner="Training every step of the walk-through...")
-def lab_walk() -> list[dict]:
-    return lab.walk()
-
-
 # Button callbacks: they run before the page redraws.
 
 
 def fresh_run() -> None:
-    trainer = st.session_state[TRAINER]
-    trainer.pause()
-    run = trainer.run
-    st.session_state[TRAINER] = BackgroundTrainer(Run(run.config, split=run.split))
+    start_afresh(st.session_state[TRAINER].run.config)
 
 
 def train() -> None:
@@ -60,15 +46,6 @@ def pause() -> None:
     st.session_state[TRAINER].pause()
 
 
-def apply_changes(changes: dict) -> None:
-    """Set the sidebar to the current config with `changes`; the run restarts."""
-    show_config(st.session_state[TRAINER].run.config.replace(**changes))
-
-
-def load_step(index: int) -> None:
-    show_config(lab.step_configs()[index])
-
-
 def step() -> None:
     trainer = st.session_state[TRAINER]
     trainer.pause()
@@ -79,15 +56,13 @@ def current_trainer(config: Config) -> BackgroundTrainer:
     """The session's trainer; its run starts afresh when the data or network change."""
     trainer = st.session_state.get(TRAINER)
     if trainer is None or trainer.run.config.restarts_run(config):
-        if trainer is not None:
-            trainer.pause()
-            if trainer.run.epoch > 0:
-                st.session_state[NOTICE] = (
-                    "The data or the network changed: the trained model was set "
-                    "aside and a new, untrained one is ready. Press Train."
-                )
-        trainer = BackgroundTrainer(Run(config, split=cached_split(config.data_only())))
-        st.session_state[TRAINER] = trainer
+        if trainer is not None and trainer.run.epoch > 0:
+            st.session_state[NOTICE] = (
+                "The data or the network changed: the trained model was set "
+                "aside and a new, untrained one is ready. Press Train."
+            )
+        start_afresh(config)
+        trainer = st.session_state[TRAINER]
     elif trainer.run.config != config:
         with trainer.lock:
             trainer.run.set_live(config)
@@ -163,7 +138,7 @@ def show_task_table(config: Config, run: Run) -> None:
     if made := mistakes.active(config, run.split.X_train_raw):
         st.warning("Mistake on: " + "; ".join(made) + ".", icon="⚠️")
     for message in run.warnings:
-        st.warning(f"PyTorch warned, on the console only: {message}")
+        st.warning(f"PyTorch printed a warning to the server's console: {message}")
 
 
 def view_controls(run: Run) -> dict:
@@ -296,8 +271,9 @@ def show_model(view: dict) -> None:
 
 def show_loss(view: dict) -> None:
     trainer = live_trainer()
-    with trainer.hold() as run:
-        history = diagnostics.history_frame(run.history)
+    # No need to stop the trainer: rows are only ever appended, whole, to the
+    # history, and copying the list takes them as they are at that moment.
+    history = diagnostics.history_frame(list(trainer.run.history))
     chart(st, figures.loss_figure(history, log_y=view["log_loss"]), "loss_chart")
 
 
@@ -324,72 +300,9 @@ def show_live(view: dict, running: bool) -> None:
     st.fragment(show_model, run_every=every(MODEL_REDRAW_SECONDS))(view)
     left, right = chart_slots(view)
     with left:
-        st.fragment(show_loss, run_every=every(REDRAW_SECONDS))(view)
+        st.fragment(show_loss, run_every=every(LOSS_REDRAW_SECONDS))(view)
     with right:
         st.fragment(show_metric, run_every=every(METRIC_REDRAW_SECONDS))(view)
-
-
-def show_finding(finding: Finding, index: int) -> None:
-    with st.expander(f"⚠️ {finding.title}", expanded=True):
-        st.markdown(f"**What the run shows:** {finding.evidence}.")
-        st.markdown(finding.explanation)
-        if finding.task_row:
-            row = TASKS[finding.task_row].label
-            st.markdown(f"See the [task table](#task-table), row *{row}*.")
-        if finding.fix:
-            st.button(
-                finding.fix_label,
-                key=f"fix_{index}",
-                on_click=apply_changes,
-                args=(finding.fix,),
-                help="Changes the settings in the sidebar; the run starts afresh.",
-            )
-
-
-def show_diagnosis(trainer: BackgroundTrainer) -> None:
-    st.subheader("Diagnosis")
-    if trainer.running:
-        st.caption("The run is checked when it pauses or ends.")
-        return
-    with trainer.hold() as run:
-        findings = diagnose(run)
-    if not findings:
-        if run.epoch:
-            st.success("Nothing looks wrong with this run.")
-        else:
-            st.caption("Train, and the run is checked when it pauses or ends.")
-    for index, finding in enumerate(findings):
-        show_finding(finding, index)
-
-
-def show_lab() -> None:
-    with st.expander("The mistake lab: the notebook, fixed one step at a time"):
-        steps = lab.NOTEBOOK_STEPS
-        index = st.radio(
-            "Step",
-            range(len(steps)),
-            format_func=lambda i: f"{i}. {steps[i].title}",
-            key="lab_step",
-            horizontal=True,
-        )
-        st.markdown(steps[index].explanation)
-        st.button(
-            "Load this step into the explorer",
-            key="load_step",
-            on_click=load_step,
-            args=(index,),
-        )
-        table = pd.DataFrame(lab_walk(), index=[s.title for s in steps])
-        st.dataframe(
-            table.style.format("{:.3f}").apply(
-                lambda row: (
-                    ["font-weight: bold" if row.name == steps[index].title else ""]
-                    * len(row)
-                ),
-                axis=1,
-            ),
-        )
-        st.caption("Each step trained to its end (80 epochs), seed 42.")
 
 
 def main() -> None:

@@ -9,6 +9,7 @@ import logging
 import math
 import sys
 from dataclasses import fields
+from typing import TYPE_CHECKING
 
 from explorer.config import (
     ACTIVATIONS,
@@ -22,6 +23,9 @@ from explorer.config import (
     parse_hidden,
 )
 from explorer.presets import PRESETS
+
+if TYPE_CHECKING:
+    from explorer.training import Run
 
 log = logging.getLogger(__name__)
 
@@ -105,7 +109,7 @@ def _finite(value):
     return value if not isinstance(value, float) or math.isfinite(value) else None
 
 
-def predictions(run) -> dict:
+def predictions(run: "Run") -> dict:
     """The test split's raw outputs (n, outputs) and what the task reads from them:
     P(class 1), class probabilities, or values in the target's own units."""
     from explorer import diagnostics
@@ -126,7 +130,7 @@ def predictions(run) -> dict:
     }
 
 
-def run_summary(run, with_predictions: bool = False) -> dict:
+def run_summary(run: "Run", with_predictions: bool = False) -> dict:
     """The JSON object `train --json` prints for a finished run."""
     history = [{k: _finite(v) for k, v in row.items()} for row in run.history]
     last = history[-1]

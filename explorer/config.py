@@ -9,15 +9,16 @@ TASKS = ("regression", "binary", "multiclass")
 ACTIVATIONS = ("relu", "leaky_relu", "tanh", "sigmoid", "gelu", "none")
 OPTIMIZERS = ("sgd", "momentum", "adam", "adamw", "rmsprop")
 DEVICES = ("cpu", "cuda", "mps")
-# Mistakes the engine makes on purpose when asked (explorer.mistakes says what each
-# does).
-MISTAKES = (
-    "sigmoid_before_loss",
-    "softmax_before_loss",
-    "mse_for_classification",
-    "target_shape",
-    "noise_labels",
-)
+# Mistakes the engine makes on purpose when asked, and the tasks each can be made
+# on (explorer.mistakes says what each does).
+MISTAKE_TASKS = {
+    "sigmoid_before_loss": ("binary",),
+    "softmax_before_loss": ("multiclass",),
+    "mse_for_classification": ("binary", "multiclass"),
+    "target_shape": ("regression",),
+    "noise_labels": ("binary", "multiclass"),
+}
+MISTAKES = tuple(MISTAKE_TASKS)
 # Playground's extra inputs, computed from the two raw coordinates of 2-D data.
 EXTRA_FEATURES = ("x1_squared", "x2_squared", "x1_x2", "sin_x1", "sin_x2")
 
@@ -150,6 +151,11 @@ class Config:
         _check_choice("device", self.device, DEVICES)
         for name in self.mistakes:
             _check_choice("mistakes", name, MISTAKES)
+            if self.task not in MISTAKE_TASKS[name]:
+                raise ValueError(
+                    f"the mistake {name} applies to "
+                    f"{' and '.join(MISTAKE_TASKS[name])} only, not {self.task}"
+                )
 
     def replace(self, **changes: Any) -> "Config":
         """A copy with some fields changed, validated like a new config."""

@@ -12,7 +12,6 @@ import torch
 
 from explorer import tasks
 from explorer.config import Config
-from explorer.models import init_linear
 
 log = logging.getLogger(__name__)
 
@@ -50,11 +49,11 @@ class Dataset:
     # Where the initial weights' random numbers come from, if not a generator
     # seeded with the config's seed.
     weights_generator: Callable[[Config], torch.Generator] | None = None
-    noisy: bool = True  # False: the noise setting changes nothing
+    has_noise: bool = True  # False: the noise setting changes nothing
 
     @property
     def uses_noise(self) -> bool:
-        return self.noisy and not self.real
+        return self.has_noise and not self.real
 
     def class_count(self, classes: int) -> int:
         """Classes this dataset has for the `classes` setting (1 for regression)."""
@@ -159,12 +158,16 @@ def _notebook_signal(n_samples, noise, seed, classes):
 
 def _notebook_weights(config: Config) -> torch.Generator:
     """The generator as the notebook's trained model found it: after the data, and
-    after three earlier 3-10-20-1 models (its cells ran out of order)."""
+    after three earlier instances of its 3-10-20-1 model (its cells ran out of
+    order). Those instances were always 3-10-20-1, whatever the network now is."""
     generator = torch.Generator().manual_seed(config.seed)
     _notebook_draws(config.n_samples, generator)
+    # Each instance drew its weights and biases layer by layer: uniform draws of
+    # these sizes advance the generator exactly as nn.Linear's initialisation did.
     for _ in range(3):
         for fan_in, fan_out in ((3, 10), (10, 20), (20, 1)):
-            init_linear(torch.nn.Linear(fan_in, fan_out), generator)
+            torch.empty(fan_out * fan_in).uniform_(generator=generator)
+            torch.empty(fan_out).uniform_(generator=generator)
     return generator
 
 
@@ -230,7 +233,7 @@ DATASETS: dict[str, Dataset] = {
             n_inputs=3,
             ordered=True,
             weights_generator=_notebook_weights,
-            noisy=False,
+            has_noise=False,
             note="3 uniform inputs; labels are coin flips, unrelated to them",
         ),
         Dataset(
@@ -241,7 +244,7 @@ DATASETS: dict[str, Dataset] = {
             n_inputs=3,
             ordered=True,
             weights_generator=_notebook_weights,
-            noisy=False,
+            has_noise=False,
             note="3 uniform inputs; class 1 within 0.5 of the cube's centre",
         ),
         Dataset("sine", "Sine curve", "regression", _curve(np.sin, -5, 5), 1),
@@ -436,6 +439,7 @@ def make_split(config: Config) -> Split:
         y = np.random.default_rng(config.seed).permutation(y)
 
     if entry.ordered:
+        # 100 × 0.2 may come out a hair above 20 in floating point: round it off.
         n_train = len(y) - math.ceil(len(y) * config.test_fraction - 1e-9)
         X_train, X_test = X[:n_train], X[n_train:]
         y_train, y_test = y[:n_train], y[n_train:]

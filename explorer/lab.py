@@ -18,7 +18,7 @@ class Step:
     explanation: str
 
 
-NOTEBOOK_STEPS = [
+NOTEBOOK_STEPS = (
     Step(
         "The notebook as it ran",
         {},
@@ -56,10 +56,10 @@ NOTEBOOK_STEPS = [
         "quickly where plain SGD crawls. Within the same 80 epochs the network "
         "learns the sphere: the loss falls and test accuracy climbs.",
     ),
-]
+)
 
 
-def step_configs(steps: list[Step] = NOTEBOOK_STEPS) -> list[Config]:
+def step_configs(steps: tuple[Step, ...] = NOTEBOOK_STEPS) -> list[Config]:
     """Each step's config: the notebook's, with every change so far applied."""
     config, configs = PRESETS["notebook"].config, []
     for step in steps:
@@ -80,7 +80,7 @@ def summarise(run: Run) -> dict:
     }
 
 
-def walk(steps: list[Step] = NOTEBOOK_STEPS) -> list[dict]:
+def walk(steps: tuple[Step, ...] = NOTEBOOK_STEPS) -> list[dict]:
     """Train every step to its end; one summary per step."""
     summaries = []
     for config in step_configs(steps):

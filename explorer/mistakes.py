@@ -6,61 +6,28 @@ an extreme learning rate); the others are not settings anyone would choose, so t
 config lists them by name in `mistakes` and the engine applies them.
 """
 
-from dataclasses import dataclass
-
 import numpy as np
 import torch
 from torch import nn
 from torch.nn import functional as F
 
-from explorer.config import Config
+from explorer.config import MISTAKE_TASKS, Config
 
-
-@dataclass(frozen=True)
-class Mistake:
-    name: str
-    label: str  # "softmax before CrossEntropyLoss"
-    tasks: tuple[str, ...]  # the task types it can be made on
-    symptom: str
-
-
-# Mistakes listed in Config.mistakes, applied by the engine.
-MISTAKES: dict[str, Mistake] = {
-    m.name: m
-    for m in [
-        Mistake(
-            "sigmoid_before_loss",
-            "sigmoid before BCEWithLogitsLoss",
-            ("binary",),
-            "the loss applies a second sigmoid: probabilities stay in (0.5, 0.73)",
-        ),
-        Mistake(
-            "softmax_before_loss",
-            "softmax before CrossEntropyLoss",
-            ("multiclass",),
-            "the loss applies a second softmax: confidences stay low, learning crawls",
-        ),
-        Mistake(
-            "mse_for_classification",
-            "mean squared error for classification",
-            ("binary", "multiclass"),
-            "gradients vanish where the model is confidently wrong",
-        ),
-        Mistake(
-            "target_shape",
-            "predictions [N, 1] against targets [N]",
-            ("regression",),
-            "the loss broadcasts to an N×N table: every prediction is pulled to the "
-            "mean",
-        ),
-        Mistake(
-            "noise_labels",
-            "labels that are pure noise",
-            ("binary", "multiclass"),
-            "train accuracy rises as the network memorises; test stays at chance",
-        ),
-    ]
+# Mistakes listed in Config.mistakes, applied by the engine, as the page names them.
+# config.MISTAKE_TASKS says which tasks each can be made on.
+LABELS = {
+    "sigmoid_before_loss": "sigmoid before BCEWithLogitsLoss",
+    "softmax_before_loss": "softmax before CrossEntropyLoss",
+    "mse_for_classification": "mean squared error for classification",
+    "target_shape": "predictions [N, 1] against targets [N]",
+    "noise_labels": "labels that are pure noise",
 }
+
+
+def for_task(task: str) -> list[str]:
+    """Names of the listed mistakes that `task` can make."""
+    return [name for name, tasks in MISTAKE_TASKS.items() if task in tasks]
+
 
 # Mistakes that are settings; the lab switches them by changing the config.
 SETTING_MISTAKES = {
@@ -69,8 +36,14 @@ SETTING_MISTAKES = {
     "lr_too_high": "a learning rate far too high",
     "lr_too_low": "a learning rate far too low",
 }
+# A learning rate at or past these is named as a mistake ...
 LR_TOO_HIGH, LR_TOO_LOW = 3.0, 1e-4
+# ... and these are the ones the lab sets to show it.
+LR_FAR_TOO_HIGH, LR_FAR_TOO_LOW = 10.0, 1e-5
+# Inputs whose spreads differ this many times over need scaling.
 UNSCALED_RATIO = 10.0
+# Real data whose measurements differ in scale a thousandfold and more.
+SPREAD_OUT_DATASETS = ("breast_cancer", "wine", "diabetes")
 
 
 def make_setting_mistake(config: Config, name: str) -> Config:
@@ -80,28 +53,18 @@ def make_setting_mistake(config: Config, name: str) -> Config:
     if name == "no_activation":
         return config.replace(activation="none")
     if name == "unscaled_inputs":
-        if config.dataset in ("breast_cancer", "wine", "diabetes"):
+        if config.dataset in SPREAD_OUT_DATASETS:
             return config.replace(standardize=False)
         return config.replace(
             task="binary", dataset="breast_cancer", standardize=False, features=()
         )
     if name == "lr_too_high":
-        return config.replace(lr=10.0)
+        return config.replace(lr=LR_FAR_TOO_HIGH)
     if name == "lr_too_low":
-        return config.replace(lr=1e-5)
+        return config.replace(lr=LR_FAR_TOO_LOW)
     raise ValueError(
         f"no setting mistake {name!r}; one of {', '.join(SETTING_MISTAKES)}"
     )
-
-
-def check(config: Config) -> None:
-    """Refuse a mistake the config's task cannot make."""
-    for name in config.mistakes:
-        if config.task not in MISTAKES[name].tasks:
-            raise ValueError(
-                f"the mistake {MISTAKES[name].label!r} applies to "
-                f"{' and '.join(MISTAKES[name].tasks)} only, not {config.task}"
-            )
 
 
 def active(config: Config, X_train_raw: np.ndarray | None = None) -> list[str]:
@@ -110,10 +73,11 @@ def active(config: Config, X_train_raw: np.ndarray | None = None) -> list[str]:
     Unscaled inputs count as a mistake only where the raw training inputs' spreads
     differ by a factor of ten or more (or, without `X_train_raw`, always).
     """
-    labels = [MISTAKES[name].label for name in config.mistakes]
+    labels = [LABELS[name] for name in config.mistakes]
     if config.activation == "none" and config.hidden:
         labels.append(SETTING_MISTAKES["no_activation"])
-    if not config.standardize and _scales_differ(X_train_raw):
+    unscaled = X_train_raw is None or scales_differ(X_train_raw)
+    if not config.standardize and unscaled:
         labels.append(SETTING_MISTAKES["unscaled_inputs"])
     if config.lr >= LR_TOO_HIGH:
         labels.append(SETTING_MISTAKES["lr_too_high"])
@@ -122,9 +86,8 @@ def active(config: Config, X_train_raw: np.ndarray | None = None) -> list[str]:
     return labels
 
 
-def _scales_differ(X: np.ndarray | None) -> bool:
-    if X is None:
-        return True
+def scales_differ(X: np.ndarray) -> bool:
+    """True if the columns' standard deviations differ `UNSCALED_RATIO` times over."""
     spread = X.std(axis=0)
     spread = spread[spread > 0]
     return spread.size > 1 and spread.max() >= UNSCALED_RATIO * spread.min()

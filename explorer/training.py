@@ -71,7 +71,6 @@ class Run:
 
     def __init__(self, config: Config, split: Split | None = None) -> None:
         self.config = config
-        mistakes.check(config)
         self.split = split if split is not None else make_split(config)
         self.device, self.device_note = resolve_device(config.device)
         weights_generator = DATASETS[config.dataset].weights_generator
@@ -111,11 +110,10 @@ class Run:
         self.gradient_norms: list[list[float]] = []
         # What torch warned about when the loss first ran (a broadcast, say): the
         # page shows it, since a console is where such a warning would go unseen.
-        self.warnings: list[str] = []
         with _WARNINGS_LOCK, warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             self.history: list[dict] = [self._evaluate()]
-        self.warnings = list(dict.fromkeys(str(w.message) for w in caught))
+        self.warnings: list[str] = list(dict.fromkeys(str(w.message) for w in caught))
 
     def __repr__(self) -> str:
         c = self.config

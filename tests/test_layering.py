@@ -6,7 +6,8 @@ def test_explorer_does_not_import_streamlit():
     # The engine runs in a plain shell: no module of it may pull in streamlit.
     modules = (
         "explorer.config, explorer.tasks, explorer.datasets, explorer.models, "
-        "explorer.training, explorer.diagnostics, explorer.figures, explorer.cli"
+        "explorer.training, explorer.diagnostics, explorer.figures, explorer.cli, "
+        "explorer.mistakes, explorer.findings, explorer.lab, explorer.presets"
     )
     code = f"import sys, {modules}; print('streamlit' in sys.modules)"
     result = subprocess.run(

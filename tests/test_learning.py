@@ -4,7 +4,7 @@ must fail to learn circles) for seeds 0, 1 and 2, and raise no false diagnosis."
 import pytest
 
 from explorer.config import Config
-from explorer.diagnosis import diagnose
+from explorer.findings import diagnose
 from explorer.training import Run
 
 pytestmark = pytest.mark.slow

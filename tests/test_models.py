@@ -80,4 +80,4 @@ def test_config_names_match_the_engine_registries():
     assert config.OPTIMIZERS == tuple(OPTIMIZERS)
     assert config.ACTIVATIONS == tuple(ACTIVATIONS)
     assert config.TASKS == tuple(tasks.TASKS)
-    assert config.MISTAKES == tuple(mistakes.MISTAKES)
+    assert config.MISTAKES == tuple(mistakes.LABELS)

@@ -86,11 +86,16 @@ def test_replay_matches_the_notebook_code_epoch_by_epoch(as_written):
 
 def test_replay_is_exact_while_another_run_trains(as_written):
     results = {}
+    # Both threads start together; the other run lasts longer than the replay.
+    start = threading.Barrier(2)
 
     def busy():
-        Run(Config(n_samples=400, hidden=(32, 32), epochs=150)).advance()
+        run = Run(Config(n_samples=400, hidden=(32, 32), epochs=400))
+        start.wait()
+        run.advance()
 
     def notebook():
+        start.wait()
         results["run"] = replay()
 
     threads = [threading.Thread(target=busy), threading.Thread(target=notebook)]

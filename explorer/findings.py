@@ -46,18 +46,22 @@ def _first_loss(run: Run) -> float:
 
 
 def diverged(run: Run) -> Finding | None:
+    """A loss that became non-finite, or rose far above where it started."""
     first = _first_loss(run)
     peak = max(run.history, key=lambda row: row["train_loss"])
     if run.stopped is None and not peak["train_loss"] > EXPLODING * first:
         return None
     if run.stopped is not None:
-        evidence = run.stopped["reason"].split(":")[0]
+        evidence = (
+            f"training stopped after epoch {run.stopped['epoch']:,}: the next loss "
+            "was not a finite number"
+        )
     else:
         evidence = (
             f"the training loss rose to {peak['train_loss']:.3g} at epoch "
             f"{peak['epoch']:,}, from {first:.3g}"
         )
-    lower = max(run.config.lr / 10, 1e-5)
+    lower = max(run.config.lr / 10, 1e-5)  # 1e-5: the lowest learning rate offered
     return Finding(
         "diverged",
         "The loss is exploding",
@@ -71,15 +75,17 @@ def diverged(run: Run) -> Finding | None:
 
 
 def stuck(run: Run) -> Finding | None:
+    """A training loss that has hardly moved from its starting value."""
     if run.epoch < STUCK_EPOCHS or run.stopped is not None:
         return None
     first = _first_loss(run)
     best = min(row["train_loss"] for row in run.history)
+    # A loss that starts near 0 has nowhere to fall.
     if first < 1e-3 or (first - best) / first >= STUCK_FALL:
         return None
     fix, label = {"optimizer": "adam", "lr": 0.01}, "Switch to Adam at lr 0.01"
     if run.config.optimizer == "adam":
-        higher = min(run.config.lr * 10, 1.0)
+        higher = min(run.config.lr * 10, 1.0)  # Adam rarely wants more than 1
         fix, label = {"lr": higher}, f"Raise the learning rate to {higher:g}"
     return Finding(
         "stuck",
@@ -102,11 +108,13 @@ def _head_floor(run: Run, head: nn.Module) -> float:
         share = float(run.y_train.float().mean())
         one = -math.log(1 / (1 + math.exp(-1)))
         return share * one + (1 - share) * math.log(2)
+    # A softmax of probabilities is at most e / (e + K - 1) for the right class.
     k = run.split.n_classes
     return math.log((math.e + k - 1) / math.e)
 
 
 def squashed_outputs(run: Run) -> Finding | None:
+    """A sigmoid or softmax inside the model, before a loss that applies its own."""
     head = run.model[-1]
     if not isinstance(head, nn.Sigmoid | nn.Softmax):
         return None
@@ -141,6 +149,7 @@ def squashed_outputs(run: Run) -> Finding | None:
 
 
 def squared_error_classes(run: Run) -> Finding | None:
+    """Mean squared error of probabilities in place of cross-entropy."""
     if not isinstance(run.loss_fn, mistakes.ProbabilityMSE):
         return None
     proper = {"binary": nn.BCEWithLogitsLoss, "multiclass": nn.CrossEntropyLoss}
@@ -168,6 +177,7 @@ def squared_error_classes(run: Run) -> Finding | None:
 
 
 def broadcast_warning(run: Run) -> Finding | None:
+    """A shape mismatch between predictions and targets that PyTorch warned about."""
     if not run.warnings:
         return None
     return Finding(
@@ -208,6 +218,7 @@ def _linear_fit(run: Run) -> float:
 
 
 def no_nonlinearity(run: Run) -> Finding | None:
+    """Hidden layers with no activation, on data a linear model cannot fit."""
     config = run.config
     if config.activation != "none" or not config.hidden:
         return None
@@ -235,12 +246,13 @@ def no_nonlinearity(run: Run) -> Finding | None:
 
 
 def unscaled_inputs(run: Run) -> Finding | None:
+    """Unstandardised inputs whose spreads differ tenfold or more."""
     if run.config.standardize:
+        return None
+    if not mistakes.scales_differ(run.split.X_train_raw):
         return None
     spread = run.split.X_train_raw.std(axis=0)
     spread = spread[spread > 0]
-    if spread.size < 2 or spread.max() < mistakes.UNSCALED_RATIO * spread.min():
-        return None
     return Finding(
         "unscaled_inputs",
         "Inputs on very different scales",
@@ -266,6 +278,7 @@ def _hidden_outputs(run: Run) -> list[torch.Tensor]:
 
 
 def dead_units(run: Run) -> Finding | None:
+    """A ReLU layer at least half of whose units are silent on every training point."""
     if run.config.activation != "relu":
         return None
     worst = None
@@ -295,6 +308,7 @@ def dead_units(run: Run) -> Finding | None:
 
 
 def vanishing_gradients(run: Run) -> Finding | None:
+    """A first layer whose gradient is a tiny fraction of the last layer's."""
     if len(run.config.hidden) < 2 or not run.gradient_norms:
         return None
     # At the start, before a stuck network's gradients all shrink together.
@@ -303,7 +317,7 @@ def vanishing_gradients(run: Run) -> Finding | None:
     if not last > 0 or first / last >= VANISHING:
         return None
     if run.history[-1]["train_loss"] < 0.5 * _first_loss(run):
-        return None  # learning anyway
+        return None  # it learns anyway: the loss has halved
     fix = {"activation": "relu"} if run.config.activation in ("sigmoid", "tanh") else {}
     return Finding(
         "vanishing_gradients",
@@ -320,6 +334,7 @@ def vanishing_gradients(run: Run) -> Finding | None:
 
 
 def overfitting(run: Run) -> Finding | None:
+    """Memorising (train accuracy far above test) or a rising test loss."""
     history = run.history
     if run.epoch < STUCK_EPOCHS:
         return None
@@ -346,6 +361,7 @@ def overfitting(run: Run) -> Finding | None:
     # grows more confident); it counts once the test metric drops too.
     top = max(row["test_metric"] for row in history)
     worse = top - last["test_metric"] >= OVERFIT_DROP
+    # The lowest point must lie well back: not a wobble in the last epochs.
     if not (rising and still_falling and worse and best <= 0.8 * run.epoch):
         return None
     return Finding(
@@ -363,6 +379,7 @@ def overfitting(run: Run) -> Finding | None:
 
 
 def imbalance(run: Run) -> Finding | None:
+    """One class holding most of the training data."""
     if run.config.task == "regression":
         return None
     y = run.split.y_train_raw.astype(np.int64)

@@ -1,0 +1,96 @@
+"""The page's mistake lab and diagnosis panel."""
+
+import pandas as pd
+import streamlit as st
+
+from app_controls import set_widgets
+from app_state import TRAINER, start_afresh
+from explorer import lab
+from explorer.findings import Finding, diagnose
+from explorer.presets import PRESETS
+from explorer.tasks import TASKS
+from explorer.training import BackgroundTrainer
+
+
+@st.cache_data(show_spinner="Training every step of the walk-through...")
+def lab_walk() -> list[dict]:
+    return lab.walk()
+
+
+def apply_changes(changes: dict) -> None:
+    """Set the sidebar to the current config with `changes`, and start a fresh run
+    of it (also when only the learning rate or the epochs change)."""
+    config = st.session_state[TRAINER].run.config.replace(**changes)
+    set_widgets(config)
+    start_afresh(config)
+
+
+def load_step(index: int) -> None:
+    set_widgets(lab.step_configs()[index])
+
+
+def show_finding(finding: Finding, index: int) -> None:
+    with st.expander(f"⚠️ {finding.title}", expanded=True):
+        st.markdown(f"**What the run shows:** {finding.evidence}.")
+        st.markdown(finding.explanation)
+        if finding.task_row:
+            row = TASKS[finding.task_row].label
+            st.markdown(f"See the [task table](#task-table), row *{row}*.")
+        if finding.fix:
+            st.button(
+                finding.fix_label,
+                key=f"fix_{index}",
+                on_click=apply_changes,
+                args=(finding.fix,),
+                help="Changes the settings in the sidebar and starts a fresh run.",
+            )
+
+
+def show_diagnosis(trainer: BackgroundTrainer) -> None:
+    st.subheader("Diagnosis")
+    if trainer.running:
+        st.caption("The run is checked when it pauses or ends.")
+        return
+    with trainer.hold() as run:
+        findings = diagnose(run)
+    if not findings:
+        if run.epoch:
+            st.success("Nothing looks wrong with this run.")
+        else:
+            st.caption("Train, and the run is checked when it pauses or ends.")
+    for index, finding in enumerate(findings):
+        show_finding(finding, index)
+
+
+def show_lab() -> None:
+    with st.expander("The mistake lab: the notebook, fixed one step at a time"):
+        steps = lab.NOTEBOOK_STEPS
+        index = st.radio(
+            "Step",
+            range(len(steps)),
+            format_func=lambda i: f"{i}. {steps[i].title}",
+            key="lab_step",
+            horizontal=True,
+        )
+        st.markdown(steps[index].explanation)
+        st.button(
+            "Load this step into the explorer",
+            key="load_step",
+            on_click=load_step,
+            args=(index,),
+        )
+        table = pd.DataFrame(lab_walk(), index=[s.title for s in steps])
+        st.dataframe(
+            table.style.format("{:.3f}").apply(
+                lambda row: (
+                    ["font-weight: bold" if row.name == steps[index].title else ""]
+                    * len(row)
+                ),
+                axis=1,
+            ),
+        )
+        notebook = PRESETS["notebook"].config
+        st.caption(
+            f"Each step trained to its end ({notebook.epochs} epochs), "
+            f"seed {notebook.seed}."
+        )
