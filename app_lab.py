@@ -25,8 +25,12 @@ def apply_changes(changes: dict) -> None:
     start_afresh(config)
 
 
-def load_step(index: int) -> None:
-    set_widgets(lab.step_configs()[index])
+def train_step(index: int) -> None:
+    """Put the step's setup in the sidebar and train it."""
+    config = lab.step_configs()[index]
+    set_widgets(config)
+    start_afresh(config)
+    st.session_state[TRAINER].start()
 
 
 def show_finding(finding: Finding, index: int) -> None:
@@ -74,9 +78,9 @@ def show_lab() -> None:
         )
         st.markdown(steps[index].explanation)
         st.button(
-            "Load this step into the explorer",
-            key="load_step",
-            on_click=load_step,
+            "Train this step in the explorer",
+            key="train_step",
+            on_click=train_step,
             args=(index,),
         )
         table = pd.DataFrame(lab_walk(), index=[s.title for s in steps])

@@ -61,6 +61,10 @@ def diverged(run: Run) -> Finding | None:
             f"the training loss rose to {peak['train_loss']:.3g} at epoch "
             f"{peak['epoch']:,}, from {first:.3g}"
         )
+    # Exploding gradients show here: the steps they cause blow the loss up.
+    finite = [max(norms) for norms in run.gradient_norms if math.isfinite(max(norms))]
+    if finite:
+        evidence += f"; the largest layer gradient reached {max(finite):.3g}"
     lower = max(run.config.lr / 10, 1e-5)  # 1e-5: the lowest learning rate offered
     return Finding(
         "diverged",

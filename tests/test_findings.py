@@ -184,3 +184,11 @@ def test_a_switched_on_mistake_is_named_and_switching_it_off_cures_it(
         wrong = correct.replace(**mistake)
     assert finding in names(wrong)
     assert names(correct) == []
+
+
+def test_an_exploding_loss_reports_its_gradients():
+    run = Run(Config(lr=10.0, optimizer="sgd"))
+    run.advance()
+    (finding,) = [f for f in diagnose(run) if f.name == "diverged"]
+    assert "largest layer gradient reached" in finding.evidence
+    assert finding.fix == {"lr": 1.0}
