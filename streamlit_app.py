@@ -4,6 +4,7 @@ import streamlit as st
 
 from app_controls import config_controls
 from app_lab import show_diagnosis, show_lab
+from app_live import live_loss
 from app_state import TRAINER, start_afresh
 from explorer import diagnostics, figures, mistakes
 from explorer.config import Config
@@ -22,10 +23,10 @@ NOTICE = "notice"
 # Training runs on its own thread; meanwhile the page redraws on timers: the loss
 # curve at most this often (a Streamlit rerun costs tens of milliseconds here, so a
 # shorter interval only queues reruns) ...
-LOSS_REDRAW_SECONDS = 0.1
+LOSS_REDRAW_SECONDS = 0.2
 # ... and the charts that are dearer to repaint less often.
-MODEL_REDRAW_SECONDS = 0.5
-METRIC_REDRAW_SECONDS = 1.0
+MODEL_REDRAW_SECONDS = 1.0
+METRIC_REDRAW_SECONDS = 2.0
 CHART_CONFIG = {"displaylogo": False}
 
 
@@ -273,8 +274,12 @@ def show_loss(view: dict) -> None:
     trainer = live_trainer()
     # No need to stop the trainer: rows are only ever appended, whole, to the
     # history, and copying the list takes them as they are at that moment.
-    history = diagnostics.history_frame(list(trainer.run.history))
-    chart(st, figures.loss_figure(history, log_y=view["log_loss"]), "loss_chart")
+    history = list(trainer.run.history)
+    if trainer.running:
+        live_loss(history, view["log_loss"])
+        return
+    frame = diagnostics.history_frame(history)
+    chart(st, figures.loss_figure(frame, log_y=view["log_loss"]), "loss_chart")
 
 
 def show_metric(view: dict) -> None:

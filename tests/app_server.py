@@ -22,7 +22,11 @@ CHROMIUM_FLAGS = [
 
 # JavaScript: number of points in the loss chart's train line (Plotly's own count,
 # since the data arrive as typed arrays); -1 before the chart exists.
+# Epochs drawn on the loss curve: the live canvas while training runs, the Plotly
+# chart otherwise.
 LOSS_POINTS = """() => {
+  const live = document.querySelector('canvas.live-loss');
+  if (live) return +live.dataset.epochs;
   for (const plot of document.querySelectorAll('.js-plotly-plot')) {
     const title = plot.layout && plot.layout.yaxis && plot.layout.yaxis.title;
     if (title && (title.text || title) === 'loss') return plot._fullData[0]._length;
