@@ -6,8 +6,10 @@ from explorer.config import Config
 from explorer.datasets import Split, make_split
 from explorer.training import BackgroundTrainer, Run
 
-# The session-state key of the BackgroundTrainer that holds the session's run.
+# Session-state keys: the BackgroundTrainer that holds the session's run, and a
+# copy of a run pinned for comparison (run A; the current run is B).
 TRAINER = "trainer"
+PINNED = "pinned"
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
@@ -16,9 +18,16 @@ def cached_split(config: Config) -> Split:
 
 
 def start_afresh(config: Config) -> None:
-    """Set the current run aside and make a new, untrained one of `config`."""
+    """Set the current run aside and make a new, untrained one of `config`.
+
+    While a run is pinned, the new run starts from the pinned run's initial
+    weights wherever the two networks have the same shapes.
+    """
     trainer = st.session_state.get(TRAINER)
     if trainer is not None:
         trainer.pause()
     split = cached_split(config.data_only())
-    st.session_state[TRAINER] = BackgroundTrainer(Run(config, split=split))
+    pinned = st.session_state.get(PINNED)
+    initial = pinned.snapshots[0] if pinned is not None else None
+    run = Run(config, split=split, initial_state=initial)
+    st.session_state[TRAINER] = BackgroundTrainer(run)

@@ -2,14 +2,17 @@ import logging
 
 import streamlit as st
 
+from app_charts import chart, chart_data, model_figure
+from app_compare import compare_controls
 from app_controls import config_controls
+from app_history import forget_shown_epoch, history_controls
 from app_lab import show_diagnosis, show_lab
 from app_live import live_loss
 from app_state import TRAINER, start_afresh
 from explorer import diagnostics, figures, mistakes
 from explorer.config import Config
 from explorer.tasks import TASKS, head_summary
-from explorer.training import BackgroundTrainer, Run, use_one_thread
+from explorer.training import BackgroundTrainer, Run, Snapshot, use_one_thread
 
 st.set_page_config(page_title="Neural Network Explorer", page_icon="🧠", layout="wide")
 logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
@@ -27,7 +30,6 @@ LOSS_REDRAW_SECONDS = 0.2
 # ... and the charts that are dearer to repaint less often.
 MODEL_REDRAW_SECONDS = 1.0
 METRIC_REDRAW_SECONDS = 2.0
-CHART_CONFIG = {"displaylogo": False}
 
 
 # Button callbacks: they run before the page redraws.
@@ -51,6 +53,7 @@ def step() -> None:
     trainer = st.session_state[TRAINER]
     trainer.pause()
     trainer.run.advance(epochs=1)
+    forget_shown_epoch()
 
 
 def current_trainer(config: Config) -> BackgroundTrainer:
@@ -174,13 +177,20 @@ def view_controls(run: Run) -> dict:
             st.info("Pick two different inputs to draw the model's output over them.")
             y = (x + 1) % len(names)
         axes = (x, y)
-    return {"log_loss": log_loss, "one_column": one_column, "axes": axes}
+    return {
+        "log_loss": log_loss,
+        "one_column": one_column,
+        "axes": axes,
+        "dataset": run.config.dataset,
+    }
 
 
-def show_status(trainer: BackgroundTrainer) -> None:
+def show_status(trainer: BackgroundTrainer, shown_epoch: int | None) -> None:
     run = trainer.run
     spe = run.seconds_per_epoch
     speed = f" · {spe * 1000:.2f} ms per epoch" if spe else ""
+    if shown_epoch is not None:
+        speed += f" · **showing epoch {shown_epoch:,}**"
     if run.epoch and not run.done and not trainer.running:
         speed += " · **paused**"
     st.markdown(
@@ -200,46 +210,10 @@ def show_status(trainer: BackgroundTrainer) -> None:
         )
 
 
-def chart(container, fig, key: str) -> None:
-    # The figures carry their own template and font sizes: no Streamlit theme.
-    container.plotly_chart(fig, key=key, theme=None, config=CHART_CONFIG)
-
-
-def chart_data(run: Run, axes: tuple[int, int]) -> dict:
-    # Everything read from the run, in one go, while the trainer waits.
-    data = {"points": diagnostics.points_frame(run, axes)}
-    if len(run.split.feature_names) == 1:
-        data["curve"] = diagnostics.fitted_curve(run)
-    else:
-        data["grid"] = diagnostics.plane_grid(run, axes)
-    return data
-
-
 def chart_slots(view: dict):
     if view["one_column"]:
         return st.container(), st.container()
     return st.columns(2)
-
-
-def model_figure(run: Run, data: dict, axes: tuple[int, int]):
-    """The decision boundary, the fitted curve or the fitted surface."""
-    split, names = run.split, run.split.feature_names
-    if "curve" in data:
-        xs, predictions = data["curve"]
-        return figures.fit_curve_figure(
-            xs, predictions, data["points"], (names[0], "y")
-        )
-    grid = data["grid"]
-    return figures.decision_boundary_figure(
-        grid.xs,
-        grid.ys,
-        grid.values,
-        data["points"],
-        run.config.task,
-        split.class_names,
-        (names[axes[0]], names[axes[1]]),
-        grid.note,
-    )
 
 
 # The live view is three fragments, each redrawn on its own timer while training
@@ -257,11 +231,17 @@ def live_trainer() -> BackgroundTrainer:
     return trainer
 
 
+def shown(run: Run, view: dict) -> Run | Snapshot:
+    """The run itself, or the run as it was at the epoch the slider shows."""
+    return run if view["epoch"] is None else run.at(view["epoch"])
+
+
 def show_model(view: dict) -> None:
     """The status line, the model over the data and its outputs."""
     trainer = live_trainer()
     with trainer.hold() as run:
-        show_status(trainer)
+        show_status(trainer, view["epoch"])
+        run = shown(run, view)
         data = chart_data(run, view["axes"])
     split, task = run.split, run.config.task
     left, right = chart_slots(view)
@@ -279,7 +259,8 @@ def show_loss(view: dict) -> None:
         live_loss(history, view["log_loss"])
         return
     frame = diagnostics.history_frame(history)
-    chart(st, figures.loss_figure(frame, log_y=view["log_loss"]), "loss_chart")
+    fig = figures.loss_figure(frame, log_y=view["log_loss"], epoch_marker=view["epoch"])
+    chart(st, fig, "loss_chart")
 
 
 def show_metric(view: dict) -> None:
@@ -287,9 +268,10 @@ def show_metric(view: dict) -> None:
     trainer = live_trainer()
     with trainer.hold() as run:
         history = diagnostics.history_frame(run.history)
-        points = diagnostics.points_frame(run, view["axes"])
+        points = diagnostics.points_frame(shown(run, view), view["axes"])
     split, task = run.split, run.config.task
-    chart(st, figures.metric_figure(history, run.metric_name), "metric_chart")
+    fig = figures.metric_figure(history, run.metric_name, epoch_marker=view["epoch"])
+    chart(st, fig, "metric_chart")
     if task == "multiclass":
         chart(
             st, figures.confusion_figure(points, split.class_names), "confusion_chart"
@@ -337,8 +319,12 @@ def main() -> None:
     view = view_controls(run)
 
     st.session_state[LIVE] = trainer.running
-    show_live(view, trainer.running)
+    charts = st.container()
+    view["epoch"] = history_controls(trainer)
+    with charts:
+        show_live(view, trainer.running)
     show_diagnosis(trainer)
+    compare_controls(view, trainer.running)
 
 
 main()

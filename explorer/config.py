@@ -186,6 +186,14 @@ class Config:
         for every run that uses the same data."""
         return Config(**{name: getattr(self, name) for name in DATA_FIELDS})
 
+    def differences(self, other: "Config") -> list[tuple[str, Any, Any]]:
+        """(field, this value, `other`'s value) for every field that differs."""
+        return [
+            (f.name, getattr(self, f.name), getattr(other, f.name))
+            for f in fields(self)
+            if getattr(self, f.name) != getattr(other, f.name)
+        ]
+
     def restarts_run(self, other: "Config") -> bool:
         """True if moving from this config to `other` needs a fresh run."""
         return any(

@@ -194,6 +194,31 @@ def _surface(f: Callable[[np.ndarray, np.ndarray], np.ndarray]) -> Generator:
     return make
 
 
+# Houses: one set of inputs with a continuous target (the price), or with that
+# target cut at its median into two classes, for comparing the two heads.
+
+
+def _house_prices(
+    n_samples: int, noise: float, seed: int
+) -> tuple[pd.DataFrame, np.ndarray]:
+    rng = np.random.default_rng(seed)
+    size = rng.uniform(40, 200, n_samples)  # m²
+    age = rng.uniform(0, 60, n_samples)  # years
+    # In thousands: dearer per m² for larger homes, cheaper as they age.
+    price = (2.0 + 0.008 * size) * size * np.exp(-age / 70)
+    price = price + noise * 40 * rng.standard_normal(n_samples)
+    return pd.DataFrame({"size (m²)": size, "age (years)": age}), price
+
+
+def _houses(n_samples, noise, seed, classes):
+    return _house_prices(n_samples, noise, seed)
+
+
+def _houses_expensive(n_samples, noise, seed, classes):
+    frame, price = _house_prices(n_samples, noise, seed)
+    return frame, (price > np.median(price)).astype(np.int64)
+
+
 # Real data shipped inside scikit-learn: nothing is downloaded.
 
 
@@ -247,6 +272,14 @@ DATASETS: dict[str, Dataset] = {
             has_noise=False,
             note="3 uniform inputs; class 1 within 0.5 of the cube's centre",
         ),
+        Dataset(
+            "houses_expensive",
+            "Houses: expensive or not",
+            "binary",
+            _houses_expensive,
+            class_names=("not expensive", "expensive"),
+            note="size and age; class: whether the price is above the median",
+        ),
         Dataset("sine", "Sine curve", "regression", _curve(np.sin, -5, 5), 1),
         Dataset(
             "cubic", "Cubic", "regression", _curve(lambda x: x**3 - 3 * x, -2, 2), 1
@@ -268,6 +301,13 @@ DATASETS: dict[str, Dataset] = {
             "Ripple",
             "regression",
             _surface(lambda a, b: np.sin(1.5 * np.hypot(a, b))),
+        ),
+        Dataset(
+            "houses",
+            "Houses: price (k€)",
+            "regression",
+            _houses,
+            note="size and age; target: the price in thousands of euros",
         ),
         Dataset(
             "iris",

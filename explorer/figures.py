@@ -53,6 +53,7 @@ GREY = "#555555"
 SPLITS = ("train", "test")
 SPLIT_COLOR = {"train": PALETTE[0], "test": PALETTE[1]}
 SPLIT_DASH = {"train": "solid", "test": "dash"}
+RUN_COLOR = {"A": PALETTE[3], "B": PALETTE[0]}  # a pinned run and the current one
 REGION_STRENGTH = 0.6  # how far a class region goes from white at full confidence
 METRIC_NAMES = ("accuracy", "R²")
 TASK_NAMES = ("binary", "multiclass", "regression")
@@ -230,6 +231,14 @@ def _log_ticks(values: np.ndarray) -> dict:
     }
 
 
+def _mark_epoch(layout: dict, epoch: int | None) -> None:
+    # The line, and its epoch in the axis title, where no curve or legend hides it.
+    if epoch is None:
+        return
+    layout["shapes"].append(_vertical(epoch))
+    layout["xaxis"]["title"]["text"] = f"epoch (dotted line: epoch {epoch:,})"
+
+
 def loss_figure(
     history: pd.DataFrame, log_y: bool = False, epoch_marker: int | None = None
 ) -> go.Figure:
@@ -249,16 +258,55 @@ def loss_figure(
     layout["yaxis"].update(type=y_type, exponentformat="power")
     if log_y:
         layout["yaxis"].update(_log_ticks(_f32(history["loss"])))
-    if epoch_marker is not None:
-        layout["shapes"].append(_vertical(epoch_marker))
-        label = _text(f" epoch {epoch_marker}", epoch_marker, 1, xref="x")
-        label.update(xanchor="left", yanchor="top", font={"color": GREY})
-        layout["annotations"].append(label)
+    _mark_epoch(layout, epoch_marker)
     return _figure(_curves(history, "loss", ".4g"), layout)
 
 
-def metric_figure(history: pd.DataFrame, metric_name: str) -> go.Figure:
-    """Train and test metric per epoch; `metric_name` is "accuracy" or "R²".
+def compare_loss_figure(
+    a: pd.DataFrame, b: pd.DataFrame, losses: tuple[str, str], log_y: bool = False
+) -> go.Figure:
+    """Run A's and run B's losses per epoch on one chart, from long-format histories.
+
+    `losses` names each run's loss. When they differ (a regression run against a
+    classification run), their values are not comparable, so B gets an axis of its
+    own on the right.
+    """
+    if a.empty and b.empty:
+        return _empty("loss, A and B", "epoch", "loss", "no history yet")
+    shared = losses[0] == losses[1]
+    y_title = "loss" if shared else f"A: {losses[0]}"
+    layout = _layout("loss, A and B", "epoch", y_title, hovermode="x unified")
+    y_type = "log" if log_y else "linear"
+    layout["yaxis"].update(type=y_type, exponentformat="power")
+    if not shared:
+        layout["yaxis2"] = _axis(
+            f"B: {losses[1]}",
+            overlaying="y",
+            side="right",
+            type=y_type,
+            exponentformat="power",
+            showgrid=False,
+            tickmode="auto",
+        )
+        layout["margin"]["r"] = 90
+    traces = []
+    for run, history, color in (("A", a, RUN_COLOR["A"]), ("B", b, RUN_COLOR["B"])):
+        for trace in _curves(history, "loss", ".4g"):
+            split = trace["name"]
+            trace["name"] = f"{run} {split}"
+            trace["line"]["color"] = trace["marker"]["color"] = color
+            trace["hovertemplate"] = f"{run} {split}: %{{y:.4g}}<extra></extra>"
+            if run == "B" and not shared:
+                trace["yaxis"] = "y2"
+            traces.append(trace)
+    return _figure(traces, layout)
+
+
+def metric_figure(
+    history: pd.DataFrame, metric_name: str, epoch_marker: int | None = None
+) -> go.Figure:
+    """Train and test metric per epoch; `metric_name` is "accuracy" or "R²";
+    `epoch_marker` draws a vertical line at that epoch.
 
     Accuracy is drawn on 0..100 %. R² can be hugely negative before training, so its
     axis stops at -1; the hover still shows the true value.
@@ -273,6 +321,7 @@ def metric_figure(history: pd.DataFrame, metric_name: str) -> go.Figure:
 
     layout = _layout(metric_name, "epoch", metric_name, hovermode="x unified")
     _epoch_ticks(layout, history)
+    _mark_epoch(layout, epoch_marker)
     if metric_name == "accuracy":
         layout["yaxis"].update(range=[0, 1.02], tickformat=".0%")
         return _figure(_curves(history, "metric", ".1%"), layout)

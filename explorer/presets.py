@@ -41,3 +41,43 @@ PRESETS: dict[str, Preset] = {
         ),
     ]
 }
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """Two setups to train side by side: `a` is pinned, `b` trains after it."""
+
+    name: str
+    label: str
+    a: Config
+    b: Config
+    text: str
+
+
+_HOUSE_PRICES = Config(
+    task="regression",
+    dataset="houses",
+    hidden=(16, 16),
+    activation="relu",
+    optimizer="adam",
+    lr=0.01,
+    epochs=300,
+)
+
+COMPARISONS: dict[str, Comparison] = {
+    c.name: c
+    for c in [
+        Comparison(
+            "regression_vs_classification",
+            "The same houses as regression and as classification",
+            _HOUSE_PRICES,
+            _HOUSE_PRICES.replace(task="binary", dataset="houses_expensive"),
+            "The same inputs (size and age) twice. A predicts the price itself: "
+            "one output unit read as it is, trained with MSELoss. B predicts "
+            "whether the price is above the median: one output unit read through "
+            "a sigmoid as P(expensive), trained with BCEWithLogitsLoss. Only the "
+            "last layer's reading and the loss differ; both start from the same "
+            "initial weights.",
+        ),
+    ]
+}

@@ -11,8 +11,10 @@ import time
 import warnings
 import weakref
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 import torch
+from torch import nn
 
 from explorer import mistakes, tasks
 from explorer.config import Config
@@ -20,6 +22,13 @@ from explorer.datasets import DATASETS, Split, make_split
 from explorer.models import build_model, make_optimizer, parameter_count
 
 log = logging.getLogger(__name__)
+
+# Snapshots of the weights kept for replaying a run's past: at most this many per
+# run, and at most this many bytes of weights, whichever is fewer (never fewer than
+# MIN_SNAPSHOTS, however large the network).
+MAX_SNAPSHOTS = 200
+MAX_SNAPSHOT_BYTES = 16 * 2**20
+MIN_SNAPSHOTS = 16
 
 
 def available_devices() -> list[str]:
@@ -61,6 +70,37 @@ def resolve_device(requested: str) -> tuple[torch.device, str]:
     ), f"{requested} is not available here, so training runs on cpu"
 
 
+@dataclass
+class Snapshot:
+    """A run as it was at one of its kept epochs: what the charts need to draw it.
+
+    `model` is a copy holding that epoch's weights, so drawing it never touches
+    the run; `history` ends at that epoch.
+    """
+
+    epoch: int
+    config: Config
+    split: Split
+    device: torch.device
+    model: nn.Sequential
+    history: list[dict]
+
+    @property
+    def metric_name(self) -> str:
+        return tasks.TASKS[self.config.task].metric
+
+
+def _state_copy(model: nn.Module) -> dict[str, torch.Tensor]:
+    return {k: v.detach().to("cpu", copy=True) for k, v in model.state_dict().items()}
+
+
+def _same_shapes(model: nn.Module, state: dict[str, torch.Tensor]) -> bool:
+    own = model.state_dict()
+    return own.keys() == state.keys() and all(
+        own[k].shape == state[k].shape for k in own
+    )
+
+
 class Run:
     """One training run: data, model, optimizer, history, advanced in slices.
 
@@ -69,7 +109,15 @@ class Run:
     other threads do and however its epochs are sliced.
     """
 
-    def __init__(self, config: Config, split: Split | None = None) -> None:
+    def __init__(
+        self,
+        config: Config,
+        split: Split | None = None,
+        initial_state: dict[str, torch.Tensor] | None = None,
+    ) -> None:
+        """`initial_state`, a state dict of another run's model, gives this run the
+        same initial weights where the two networks have the same shapes
+        (`shares_weights` says whether it did)."""
         self.config = config
         self.split = split if split is not None else make_split(config)
         self.device, self.device_note = resolve_device(config.device)
@@ -89,6 +137,11 @@ class Run:
             self.generator,
             output_layer=mistakes.output_layer(config),
         )
+        self.shares_weights = initial_state is not None and _same_shapes(
+            model, initial_state
+        )
+        if self.shares_weights:
+            model.load_state_dict(initial_state)
         self.model = model.to(self.device)
         self._weights = [m.weight for m in self.model if isinstance(m, torch.nn.Linear)]
         self.loss_fn = mistakes.loss_function(config) or tasks.loss_function(
@@ -108,6 +161,16 @@ class Run:
         # Per epoch from epoch 1: each linear layer's weight-gradient norm at the
         # epoch's last step.
         self.gradient_norms: list[list[float]] = []
+        # Weights at epoch 0 and every `snapshot_every` epochs after it. When they
+        # pass the limit the interval doubles and every other one goes, so the
+        # snapshots always span the whole run.
+        self.snapshots: dict[int, dict[str, torch.Tensor]] = {}
+        self.snapshot_every = 1
+        nbytes = sum(p.numel() * p.element_size() for p in model.parameters())
+        self.snapshot_limit = max(
+            MIN_SNAPSHOTS, min(MAX_SNAPSHOTS, MAX_SNAPSHOT_BYTES // nbytes)
+        )
+        self._keep_snapshot()
         # What torch warned about when the loss first ran (a broadcast, say): the
         # page shows it, since a console is where such a warning would go unseen.
         with _WARNINGS_LOCK, warnings.catch_warnings(record=True) as caught:
@@ -149,6 +212,53 @@ class Run:
             group["weight_decay"] = config.weight_decay
         self.config = config
 
+    @property
+    def snapshot_bytes(self) -> int:
+        """Memory held by the kept snapshots' weights."""
+        return sum(
+            t.numel() * t.element_size()
+            for state in self.snapshots.values()
+            for t in state.values()
+        )
+
+    def shown_epochs(self) -> list[int]:
+        """Epochs that `at` can show: the kept snapshots and the current epoch."""
+        return sorted({*self.snapshots, self.epoch})
+
+    def at(self, epoch: int) -> Snapshot:
+        """The run as it was at `epoch`, one of `shown_epochs()`."""
+        if epoch == self.epoch:
+            state = _state_copy(self.model)
+        elif epoch in self.snapshots:
+            state = self.snapshots[epoch]
+        else:
+            raise ValueError(
+                f"epoch {epoch} was not kept; kept epochs are multiples of "
+                f"{self.snapshot_every} up to {self.epoch}"
+            )
+        model = copy.deepcopy(self.model)
+        model.load_state_dict(state)
+        return Snapshot(
+            epoch,
+            self.config,
+            self.split,
+            self.device,
+            model,
+            self.history[: epoch + 1],
+        )
+
+    def _keep_snapshot(self) -> None:
+        if self.epoch % self.snapshot_every:
+            return
+        self.snapshots[self.epoch] = _state_copy(self.model)
+        if len(self.snapshots) > self.snapshot_limit:
+            self.snapshot_every *= 2
+            self.snapshots = {
+                e: state
+                for e, state in self.snapshots.items()
+                if e % self.snapshot_every == 0
+            }
+
     def copy(self) -> "Run":
         """An independent copy that can be advanced on its own."""
         return copy.deepcopy(self)
@@ -174,6 +284,7 @@ class Run:
                 break
             self.history.append(row)
             rows.append(row)
+            self._keep_snapshot()
             log.debug(
                 "epoch %d: train_loss %.4f, test_loss %.4f",
                 self.epoch,

@@ -2,6 +2,7 @@
 Plotly charts show up as elements of type plotly_chart; their contents are covered
 by test_figures.py."""
 
+import json
 import time
 from pathlib import Path
 
@@ -25,6 +26,21 @@ def charts(at: AppTest) -> int:
 
 def current(at: AppTest):
     return at.session_state["trainer"].run
+
+
+def figure(at: AppTest, title: str) -> dict:
+    # The figure a chart element carries, found by its title.
+    for element in at.get("plotly_chart"):
+        spec = json.loads(element.proto.spec)
+        if spec["layout"].get("title", {}).get("text") == title:
+            return spec
+    raise AssertionError(f"no chart titled {title!r}")
+
+
+def train_to_the_end(at: AppTest, epochs: int) -> None:
+    at.number_input(key="epochs").set_value(epochs).run()
+    at.button(key="train").click().run()
+    wait_until_done(at)
 
 
 def wait_until_done(at: AppTest) -> None:
@@ -237,3 +253,68 @@ def test_setting_mistake_buttons_change_the_sidebar():
     config = current(at).config
     assert config.dataset == "breast_cancer" and not config.standardize
     assert any("inputs left unscaled" in w.value for w in at.warning)
+
+
+def test_history_slider_replays_a_kept_epoch_without_retraining():
+    at = load()
+    train_to_the_end(at, 60)
+    run = current(at)
+    latest = figure(at, "decision boundary")["layout"]["images"][0]["source"]
+
+    at.select_slider(key="shown_epoch").set_value(20).run()
+    assert not at.exception
+    assert current(at) is run and run.epoch == 60 and len(run.history) == 61
+    (line,) = figure(at, "loss")["layout"]["shapes"]
+    assert line["x0"] == 20
+    assert figure(at, "accuracy")["layout"]["shapes"][0]["x0"] == 20
+    past = figure(at, "decision boundary")["layout"]["images"][0]["source"]
+    assert past != latest
+
+    # Play starts the replay from the first kept epoch.
+    at.button(key="play_history").click().run()
+    assert at.select_slider(key="shown_epoch").value == 0
+    assert at.button(key="stop_history")
+    at.button(key="stop_history").click().run()
+    assert at.button(key="play_history")
+
+
+def test_pinned_run_is_compared_with_the_next_one():
+    at = load()
+    train_to_the_end(at, 40)
+    at.button(key="pin").click().run()
+    a = at.session_state["pinned"]
+    assert current(at) is not a and current(at).epoch == 0
+
+    at.select_slider(key="lr").set_value(0.3).run()
+    train_to_the_end(at, 40)
+    assert not at.exception
+    b = current(at)
+    assert b.shares_weights and b.history[0] == a.history[0]
+    table = at.dataframe[-1].value
+    assert table.to_dict("records") == [{"setting": "lr", "A": "0.03", "B": "0.3"}]
+    loss = figure(at, "loss, A and B")
+    assert [trace["name"] for trace in loss["data"]] == [
+        "A train",
+        "A test",
+        "B train",
+        "B test",
+    ]
+    at.button(key="unpin").click().run()
+    assert "pinned" not in at.session_state
+
+
+def test_regression_and_classification_of_the_same_data_side_by_side():
+    at = load()
+    at.button(key="compare_regression_vs_classification").click().run()
+    wait_until_done(at)
+    assert not at.exception
+    a, b = at.session_state["pinned"], current(at)
+    assert (a.config.task, b.config.task) == ("regression", "binary")
+    assert a.done and b.done and b.shares_weights
+    assert at.session_state["dataset"] == "houses_expensive"
+    text = " ".join(m.value for m in at.markdown)
+    assert "1 output unit → none → MSELoss" in text
+    assert "1 output unit → sigmoid → BCEWithLogitsLoss" in text
+    loss = figure(at, "loss, A and B")
+    assert loss["layout"]["yaxis2"]["title"]["text"] == "B: BCEWithLogitsLoss"
+    assert figure(at, "fitted surface") and figure(at, "decision boundary")

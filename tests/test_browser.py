@@ -105,3 +105,45 @@ def test_browser_trains_pauses_and_logs_no_traceback(server, browser):
 
     log = log_path.read_text()
     assert "Traceback" not in log, log
+
+
+def _chart_titles(page) -> list[str]:
+    return page.evaluate(
+        """() => [...document.querySelectorAll('.js-plotly-plot')].map(
+            p => (p.layout && p.layout.title && p.layout.title.text) || '')"""
+    )
+
+
+def test_browser_compares_two_runs_and_replays_history(server, browser):
+    url, log_path = server
+    page = browser.new_page(viewport={"width": 1600, "height": 4000})
+    page.goto(url)
+    page.wait_for_selector(".js-plotly-plot", timeout=60_000)
+
+    # The preset trains A (regression), pins it, then trains B (classification).
+    page.locator(".st-key-compare_regression_vs_classification button").first.click()
+    page.wait_for_function(
+        """() => [...document.querySelectorAll('.js-plotly-plot')].some(
+            p => p.layout && p.layout.title && p.layout.title.text === 'loss, A and B'
+            && p._fullData.length === 4 && p._fullData[3]._length > 1)""",
+        timeout=60_000,
+    )
+    page.wait_for_selector(".st-key-play_history button", timeout=30_000)
+    titles = _chart_titles(page)
+    assert "fitted surface" in titles and titles.count("decision boundary") == 2
+    page.screenshot(path=str(ARTIFACTS / "compare.png"))
+
+    # Play history: the slider moves from the first kept epoch towards the last.
+    page.locator(".st-key-play_history button").first.click()
+    page.wait_for_selector(".st-key-stop_history button", timeout=30_000)
+    slider = page.locator(".st-key-shown_epoch [data-testid=stSliderThumbValue]")
+    seen = set()
+    deadline = time.time() + 20
+    while time.time() < deadline and len(seen) < 3:
+        seen.add(slider.inner_text())
+        time.sleep(0.3)
+    assert len(seen) >= 3, seen
+    page.screenshot(path=str(ARTIFACTS / "history.png"))
+
+    log = log_path.read_text()
+    assert "Traceback" not in log, log

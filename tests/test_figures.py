@@ -137,6 +137,12 @@ def keys_with_underscores(tree, path: str = "") -> list[str]:
 ALL_FIGURES = {
     "loss": lambda: figures.loss_figure(make_history(), log_y=True, epoch_marker=1),
     "loss_empty": lambda: figures.loss_figure(empty_history()),
+    "compare_loss": lambda: figures.compare_loss_figure(
+        make_history(), make_history(), ("MSELoss", "BCEWithLogitsLoss"), log_y=True
+    ),
+    "compare_loss_empty": lambda: figures.compare_loss_figure(
+        empty_history(), empty_history(), ("loss", "loss")
+    ),
     "accuracy": lambda: figures.metric_figure(make_history(), "accuracy"),
     "r2": lambda: figures.metric_figure(make_history([-50, -60, 0, 0, 1, 1]), "R²"),
     "metric_empty": lambda: figures.metric_figure(empty_history(), "R²"),
@@ -253,7 +259,35 @@ def test_loss_figure_log_axis_and_epoch_marker():
     assert fig.layout.yaxis.type == "log"
     (line,) = fig.layout.shapes
     assert (line.x0, line.x1, line.xref) == (1, 1, "x")
-    assert any("epoch 1" in text for text in annotation_texts(fig))
+    assert "epoch 1" in fig.layout.xaxis.title.text
+
+
+def test_metric_figure_marks_the_epoch_shown():
+    fig = figures.metric_figure(make_history(), "accuracy", epoch_marker=2)
+    (line,) = fig.layout.shapes
+    assert (line.x0, line.x1) == (2, 2)
+    assert "epoch 2" in fig.layout.xaxis.title.text
+
+
+def test_compare_loss_overlays_both_runs_on_one_axis_for_one_loss():
+    fig = figures.compare_loss_figure(make_history(), make_history(), ("loss", "loss"))
+    assert names(fig) == ["A train", "A test", "B train", "B test"]
+    colors = [trace.line.color for trace in fig.data]
+    assert colors == [figures.RUN_COLOR["A"]] * 2 + [figures.RUN_COLOR["B"]] * 2
+    assert {trace.line.dash for trace in fig.data} == {"solid", "dash"}
+    assert all(trace.yaxis in (None, "y") for trace in fig.data)
+    assert "yaxis2" not in fig.to_dict()["layout"]
+
+
+def test_compare_loss_gives_another_loss_its_own_axis():
+    # MSE in the target's units and cross-entropy share no scale.
+    fig = figures.compare_loss_figure(
+        make_history(), make_history(), ("MSELoss", "BCEWithLogitsLoss")
+    )
+    assert [trace.yaxis for trace in fig.data] == [None, None, "y2", "y2"]
+    assert fig.layout.yaxis.title.text == "A: MSELoss"
+    assert fig.layout.yaxis2.title.text == "B: BCEWithLogitsLoss"
+    assert fig.layout.yaxis2.overlaying == "y"
 
 
 def test_loss_figure_without_marker_has_no_line():

@@ -5,6 +5,7 @@ import time
 import pytest
 import torch
 
+from explorer import training
 from explorer.config import Config
 from explorer.training import BackgroundTrainer, Run, available_devices, resolve_device
 
@@ -165,3 +166,56 @@ def test_background_trainer_does_not_train_while_held():
     time.sleep(0.1)
     assert trainer.run.epoch > epoch
     trainer.pause()
+
+
+def test_snapshots_stay_bounded_and_span_the_whole_run():
+    run = Run(Config(n_samples=60, hidden=(4,), epochs=1_000))
+    run.snapshot_limit = 50
+    run.advance()
+    kept = sorted(run.snapshots)
+    assert len(kept) <= 50
+    assert kept[0] == 0 and kept[-1] >= 1_000 - run.snapshot_every
+    assert all(e % run.snapshot_every == 0 for e in kept)
+    assert run.shown_epochs()[-1] == 1_000
+
+
+def test_snapshot_limit_shrinks_for_large_networks():
+    # 30 inputs and six layers of 128: far more bytes per snapshot than moons 2-8-8-1.
+    small = Run(Config(epochs=10))
+    large = Run(
+        Config(task="binary", dataset="breast_cancer", hidden=(128,) * 6, epochs=10)
+    )
+    assert small.snapshot_limit == training.MAX_SNAPSHOTS
+    nbytes = sum(p.numel() * 4 for p in large.model.parameters())
+    assert large.snapshot_limit * nbytes <= training.MAX_SNAPSHOT_BYTES
+
+
+def test_a_snapshot_gives_the_outputs_the_run_had_at_that_epoch():
+    run = Run(Config(n_samples=100, epochs=40))
+    run.advance(epochs=10)
+    with torch.no_grad():
+        at_ten = run.model(run.X_test).clone()
+    run.advance()
+    snapshot = run.at(10)
+    with torch.no_grad():
+        assert torch.equal(snapshot.model(run.X_test), at_ten)
+    assert snapshot.history == run.history[:11]
+    # Drawing the past never touches the run's own model.
+    assert snapshot.model is not run.model
+    with pytest.raises(ValueError, match="not kept"):
+        run.at(41)
+
+
+def test_a_run_can_start_from_another_runs_initial_weights():
+    first = Run(Config(n_samples=100, seed=1, epochs=5))
+    first.advance()
+    same_shape = Run(
+        Config(n_samples=100, seed=2, activation="relu"),
+        initial_state=first.snapshots[0],
+    )
+    assert same_shape.shares_weights
+    assert torch.equal(
+        same_shape.snapshots[0]["0.weight"], first.snapshots[0]["0.weight"]
+    )
+    other_shape = Run(Config(hidden=(5,)), initial_state=first.snapshots[0])
+    assert not other_shape.shares_weights
