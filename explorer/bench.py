@@ -8,13 +8,14 @@ timings on a shared machine are noisy.
 import argparse
 import statistics
 import time
+import tracemalloc
 from dataclasses import replace
 
 import torch
 
 from explorer import diagnostics, figures, tasks
 from explorer.config import Config
-from explorer.training import Run, use_one_thread
+from explorer.training import Run, Snapshot, use_one_thread
 
 SETUPS = {
     "two moons 2-8-8-1, full batch": Config(
@@ -39,6 +40,16 @@ SETUPS = {
         batch_size=10,
         epochs=100,
         standardize=False,
+    ),
+}
+
+
+# Runs of 3,000 epochs replayed from their snapshots: the default network, and the
+# largest the page allows on the data with the most inputs.
+REPLAYS = {
+    "replay, moons 2-8-8-1": Config(epochs=3_000),
+    "replay, breast cancer 30-128x6-1": Config(
+        task="binary", dataset="breast_cancer", hidden=(128,) * 6, epochs=3_000
     ),
 }
 
@@ -133,6 +144,31 @@ def seconds_to_good(config: Config, seeds=(0, 1, 2)) -> tuple[float, float]:
     return statistics.median(epochs), statistics.median(seconds)
 
 
+def _draw_all(run: Run | Snapshot) -> None:
+    # Compute and serialise every chart of the page, as a redraw does.
+    config = run.config
+    points = diagnostics.points_frame(run)
+    grid = diagnostics.plane_grid(run)
+    history = diagnostics.history_frame(run.history)
+    charts = [
+        figures.decision_boundary_figure(
+            grid.xs,
+            grid.ys,
+            grid.values,
+            points,
+            config.task,
+            run.split.class_names,
+            ("x1", "x2"),
+            grid.note,
+        ),
+        figures.output_figure(points, config.task, run.split.class_names),
+        figures.loss_figure(history),
+        figures.metric_figure(history, run.metric_name),
+    ]
+    for fig in charts:
+        fig.to_json()
+
+
 def redraw_seconds(config: Config, repeats: int) -> float:
     """Median server time to compute and serialise every chart of the page."""
     run = Run(config)
@@ -140,28 +176,27 @@ def redraw_seconds(config: Config, repeats: int) -> float:
     times = []
     for _ in range(repeats):
         start = time.perf_counter()
-        points = diagnostics.points_frame(run)
-        grid = diagnostics.plane_grid(run)
-        history = diagnostics.history_frame(run.history)
-        charts = [
-            figures.decision_boundary_figure(
-                grid.xs,
-                grid.ys,
-                grid.values,
-                points,
-                config.task,
-                run.split.class_names,
-                ("x1", "x2"),
-                grid.note,
-            ),
-            figures.output_figure(points, config.task, run.split.class_names),
-            figures.loss_figure(history),
-            figures.metric_figure(history, run.metric_name),
-        ]
-        for fig in charts:
-            fig.to_json()
+        _draw_all(run)
         times.append(time.perf_counter() - start)
     return statistics.median(times)
+
+
+def replay(config: Config, repeats: int) -> tuple[Run, float, float]:
+    """Train a run to its end; return it, the Python memory its history took, and
+    the median server time to show one of its kept epochs (every chart redrawn)."""
+    Run(config.replace(epochs=1)).advance()  # imports and caches, not counted
+    tracemalloc.start()
+    run = Run(config)
+    run.advance()
+    python_bytes = tracemalloc.get_traced_memory()[0]
+    tracemalloc.stop()
+    kept = run.shown_epochs()
+    times = []
+    for i in range(repeats):
+        start = time.perf_counter()
+        _draw_all(run.at(kept[(i * 7919) % len(kept)]))
+        times.append(time.perf_counter() - start)
+    return run, python_bytes, statistics.median(times)
 
 
 def main() -> None:
@@ -192,6 +227,15 @@ def main() -> None:
         print(
             f"full redraw, {task}, 100x100 grid: {seconds * 1000:.1f} ms "
             f"(target < 50 ms)"
+        )
+    for name, config in REPLAYS.items():
+        run, python_bytes, seconds = replay(config, args.repeats * 4)
+        kept = run.snapshot_bytes + python_bytes
+        print(
+            f"{name}, {run.epoch:,} epochs: {len(run.snapshots)} snapshots every "
+            f"{run.snapshot_every} epochs, {kept / 2**20:.1f} MiB kept "
+            f"({run.snapshot_bytes / 2**20:.1f} MiB of weights); showing a kept "
+            f"epoch {seconds * 1000:.1f} ms (target < 200 ms)"
         )
 
 

@@ -1,6 +1,7 @@
 """What a run's model says about its data, as numpy arrays and DataFrames the
 figures draw: history, per-point outputs, and outputs over a grid of the input plane."""
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -12,6 +13,10 @@ from explorer.datasets import Split
 from explorer.training import Run
 
 GRID_RESOLUTION = 100
+# A grid point costs one forward pass: a large network gets a coarser grid, down
+# to MIN_GRID_RESOLUTION, so that a redraw stays near this many multiply-adds.
+GRID_BUDGET = 2e8
+MIN_GRID_RESOLUTION = 50
 GRID_MARGIN = 0.1  # extend the drawn plane beyond the data by this fraction
 
 
@@ -127,12 +132,22 @@ def _span(split: Split, column: int, resolution: int) -> np.ndarray:
     return np.linspace(low - pad, high + pad, resolution, dtype=np.float32)
 
 
+def grid_resolution(model: torch.nn.Module) -> int:
+    """Points per side of the plane grid: GRID_RESOLUTION, or fewer for a network
+    whose forward pass is dear."""
+    weights = sum(p.numel() for name, p in model.named_parameters() if "weight" in name)
+    fits = int(math.sqrt(GRID_BUDGET / max(weights, 1)))
+    return max(MIN_GRID_RESOLUTION, min(GRID_RESOLUTION, fits))
+
+
 def plane_grid(
-    run: Run, axes: tuple[int, int] = (0, 1), resolution: int = GRID_RESOLUTION
+    run: Run, axes: tuple[int, int] = (0, 1), resolution: int | None = None
 ) -> Grid:
     """Outputs over a resolution × resolution grid spanning the data in inputs
-    `axes`; every other input is held at its median over the training split."""
+    `axes` (by default `grid_resolution`); every other input is held at its
+    median over the training split."""
     split = run.split
+    resolution = resolution or grid_resolution(run.model)
     i, j = axes
     xs, ys = _span(split, i, resolution), _span(split, j, resolution)
 
