@@ -219,3 +219,15 @@ def test_a_run_can_start_from_another_runs_initial_weights():
     )
     other_shape = Run(Config(hidden=(5,)), initial_state=first.snapshots[0])
     assert not other_shape.shares_weights
+
+
+def test_looking_at_the_past_leaves_a_paused_run_as_it_was():
+    config = Config(n_samples=100, epochs=30, batch_size=16)
+    unbroken = Run(config)
+    unbroken.advance()
+    paused = Run(config)
+    paused.advance(epochs=12)
+    for epoch in paused.shown_epochs():
+        paused.at(epoch)
+    paused.advance()
+    assert paused.history == unbroken.history
