@@ -180,6 +180,16 @@ def network_controls() -> dict:
     return dict(hidden=tuple(int(w) for w in hidden), activation=activation)
 
 
+def _steps_with_current(key: str, steps: list) -> list:
+    # A link or a preset may hold a value between the slider's steps: offer it too,
+    # or the slider would silently move to its first step.
+    value = st.session_state.get(key)
+    numbers = [s for s in steps if not isinstance(s, str)]
+    if value is None or isinstance(value, str) or value in numbers:
+        return steps
+    return [s for s in steps if isinstance(s, str)] + sorted([*numbers, value])
+
+
 def training_controls() -> dict:
     optimizer = st.selectbox(
         "Optimizer",
@@ -189,19 +199,21 @@ def training_controls() -> dict:
     )
     lr = st.select_slider(
         "Learning rate",
-        LR_STEPS,
+        _steps_with_current("lr", LR_STEPS),
         key="lr",
         help="Applies at once, also to a running model.",
     )
     epochs = st.number_input("Epochs", 1, cfg.MAX_EPOCHS, step=50, key="epochs")
     batch = st.select_slider(
         "Batch size",
-        BATCH_SIZES,
+        _steps_with_current("batch_size", BATCH_SIZES),
         key="batch_size",
         help="full: one step per epoch on the whole training set.",
     )
     weight_decay = st.select_slider(
-        "Weight decay", WEIGHT_DECAY_STEPS, key="weight_decay"
+        "Weight decay",
+        _steps_with_current("weight_decay", WEIGHT_DECAY_STEPS),
+        key="weight_decay",
     )
     devices = available_devices()
     device = st.selectbox(

@@ -7,6 +7,7 @@ from app_compare import compare_controls
 from app_controls import config_controls
 from app_history import forget_shown_epoch, history_controls
 from app_lab import show_diagnosis, show_lab
+from app_link import read_link, share_controls, show_link_notes, write_link
 from app_live import live_loss
 from app_state import TRAINER, start_afresh
 from explorer import diagnostics, figures, mistakes
@@ -298,6 +299,7 @@ def main() -> None:
         "Train a real PyTorch network and watch it learn: pick a task, data "
         "and a network in the sidebar, then press Train."
     )
+    read_link()
     try:
         config = config_controls()
     except ValueError as error:
@@ -309,12 +311,15 @@ def main() -> None:
         st.error(f"These settings cannot make a run: {error}.")
         st.stop()
     run = trainer.run
+    write_link(config)
+    show_link_notes()
 
     if notice := st.session_state.pop(NOTICE, None):
         st.info(notice)
     with st.expander("What decides the last layer and the loss", expanded=True):
         show_task_table(config, run)
     show_lab()
+    share_controls(config)
     training_buttons(trainer)
     view = view_controls(run)
 

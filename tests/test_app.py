@@ -318,3 +318,48 @@ def test_regression_and_classification_of_the_same_data_side_by_side():
     loss = figure(at, "loss, A and B")
     assert loss["layout"]["yaxis2"]["title"]["text"] == "B: BCEWithLogitsLoss"
     assert figure(at, "fitted surface") and figure(at, "decision boundary")
+
+
+def open_link(params: dict) -> AppTest:
+    at = AppTest.from_file(str(APP), default_timeout=60)
+    at.query_params.update(params)
+    return at.run()
+
+
+def test_a_link_rebuilds_its_setup_and_the_url_follows_the_sidebar():
+    from explorer.config import Config, to_query
+
+    config = Config(
+        task="multiclass",
+        dataset="spirals",
+        classes=4,
+        hidden=(12, 7),
+        lr=0.005,
+        batch_size=17,
+        seed=9,
+        activation="relu",
+    )
+    at = open_link(to_query(config))
+    assert not at.exception and not at.warning
+    assert current(at).config == config
+    assert at.query_params["hidden"] == "12,7"
+
+    at.select_slider(key="lr").set_value(0.1).run()
+    assert at.query_params["lr"] == "0.1"
+    assert set(at.query_params) == set(to_query(config))
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"lr": "1e999", "hidden": "-4,0,9999", "epochs": "-1"},
+        {"dataset": "mnist", "task": "movies", "seed": "🙂"},
+        {"n_samples": "9" * 50, "batch_size": "half", "features": "x9,x1_x2"},
+        {"x": "1", "dataset": "iris", "features": "x1_x2", "mistakes": "all"},
+    ],
+)
+def test_a_malformed_link_loads_the_page_with_a_note(params):
+    at = open_link(params)
+    assert not at.exception
+    assert any("could not be used" in w.value for w in at.warning)
+    assert charts(at) >= 4
