@@ -7,8 +7,8 @@ from app_compare import compare_controls
 from app_controls import config_controls
 from app_history import forget_shown_epoch, history_controls
 from app_lab import show_diagnosis, show_lab
-from app_link import read_link, share_controls, show_link_notes, write_link
 from app_live import live_loss
+from app_share import read_link, share_controls, show_link_notes, write_link
 from app_state import TRAINER, start_afresh
 from explorer import diagnostics, figures, mistakes
 from explorer.config import Config
