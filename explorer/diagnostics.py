@@ -127,12 +127,12 @@ def _span(split: Split, column: int, resolution: int) -> np.ndarray:
     return np.linspace(low - pad, high + pad, resolution, dtype=np.float32)
 
 
-def plane_grid(
-    run: Run, axes: tuple[int, int] = (0, 1), resolution: int = GRID_RESOLUTION
-) -> Grid:
-    """Outputs over a resolution × resolution grid spanning the data in inputs
-    `axes`; every other input is held at its median over the training split."""
-    split = run.split
+def plane_inputs(
+    split: Split, axes: tuple[int, int], resolution: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, dict[str, float]]:
+    """Raw inputs over a resolution × resolution grid spanning the data in inputs
+    `axes`: xs, ys, the points X (ny * nx, d) row by row from the smallest y, and
+    the medians over the training split that every other input is held at."""
     i, j = axes
     xs, ys = _span(split, i, resolution), _span(split, j, resolution)
 
@@ -142,17 +142,26 @@ def plane_grid(
     X = np.tile(median, (gx.size, 1))
     X[:, i], X[:, j] = gx.ravel(), gy.ravel()
 
+    held = {
+        name: float(median[k])
+        for k, name in enumerate(split.feature_names)
+        if k not in axes
+    }
+    return xs, ys, X, held
+
+
+def plane_grid(
+    run: Run, axes: tuple[int, int] = (0, 1), resolution: int = GRID_RESOLUTION
+) -> Grid:
+    """Outputs over a resolution × resolution grid spanning the data in inputs
+    `axes`; every other input is held at its median over the training split."""
+    xs, ys, X, held = plane_inputs(run.split, axes, resolution)
     out = read(run, raw_outputs(run, X)).astype(np.float32)
     values = (
         out.reshape(resolution, resolution, -1)
         if out.ndim == 2
         else out.reshape(resolution, resolution)
     )
-    held = {
-        name: float(median[k])
-        for k, name in enumerate(split.feature_names)
-        if k not in axes
-    }
     return Grid(xs=xs, ys=ys, values=values, held=held)
 
 
