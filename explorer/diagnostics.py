@@ -140,14 +140,12 @@ def grid_resolution(model: torch.nn.Module) -> int:
     return max(MIN_GRID_RESOLUTION, min(GRID_RESOLUTION, fits))
 
 
-def plane_grid(
-    run: Run, axes: tuple[int, int] = (0, 1), resolution: int | None = None
-) -> Grid:
-    """Outputs over a resolution × resolution grid spanning the data in inputs
-    `axes` (by default `grid_resolution`); every other input is held at its
-    median over the training split."""
-    split = run.split
-    resolution = resolution or grid_resolution(run.model)
+def plane_inputs(
+    split: Split, axes: tuple[int, int], resolution: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, dict[str, float]]:
+    """Raw inputs over a resolution × resolution grid spanning the data in inputs
+    `axes`: xs, ys, the points X (ny * nx, d) row by row from the smallest y, and
+    the medians over the training split that every other input is held at."""
     i, j = axes
     xs, ys = _span(split, i, resolution), _span(split, j, resolution)
 
@@ -157,17 +155,28 @@ def plane_grid(
     X = np.tile(median, (gx.size, 1))
     X[:, i], X[:, j] = gx.ravel(), gy.ravel()
 
+    held = {
+        name: float(median[k])
+        for k, name in enumerate(split.feature_names)
+        if k not in axes
+    }
+    return xs, ys, X, held
+
+
+def plane_grid(
+    run: Run, axes: tuple[int, int] = (0, 1), resolution: int | None = None
+) -> Grid:
+    """Outputs over a resolution × resolution grid spanning the data in inputs
+    `axes` (by default `grid_resolution`); every other input is held at its
+    median over the training split."""
+    resolution = resolution or grid_resolution(run.model)
+    xs, ys, X, held = plane_inputs(run.split, axes, resolution)
     out = read(run, raw_outputs(run, X)).astype(np.float32)
     values = (
         out.reshape(resolution, resolution, -1)
         if out.ndim == 2
         else out.reshape(resolution, resolution)
     )
-    held = {
-        name: float(median[k])
-        for k, name in enumerate(split.feature_names)
-        if k not in axes
-    }
     return Grid(xs=xs, ys=ys, values=values, held=held)
 
 

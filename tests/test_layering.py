@@ -7,7 +7,8 @@ def test_explorer_does_not_import_streamlit():
     modules = (
         "explorer.config, explorer.tasks, explorer.datasets, explorer.models, "
         "explorer.training, explorer.diagnostics, explorer.figures, explorer.cli, "
-        "explorer.mistakes, explorer.findings, explorer.lab, explorer.presets"
+        "explorer.mistakes, explorer.findings, explorer.lab, explorer.presets, "
+        "explorer.inside, explorer.network_figures"
     )
     code = f"import sys, {modules}; print('streamlit' in sys.modules)"
     result = subprocess.run(
