@@ -62,6 +62,9 @@ def history_controls(trainer: BackgroundTrainer) -> int | None:
         key=SHOWN,
         format_func=lambda e: f"{e:,}",
         on_change=stop_playing,
+        # While a replay plays, the slider only follows it: a browser busy
+        # drawing can send back the value it held before, which would stop it.
+        disabled=PLAYING in st.session_state,
         help="Replays the charts above and the network at a kept epoch "
         f"(the weights are kept {every or 'every epoch'}). Scrubbing never retrains.",
     )

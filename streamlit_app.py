@@ -6,6 +6,7 @@ from app_charts import chart, chart_data, model_figure
 from app_compare import compare_controls
 from app_controls import config_controls
 from app_history import forget_shown_epoch, history_controls
+from app_inside import inside_controls
 from app_lab import show_diagnosis, show_lab
 from app_live import live_loss
 from app_share import read_link, share_controls, show_link_notes, write_link
@@ -328,6 +329,7 @@ def main() -> None:
     view["epoch"] = history_controls(trainer)
     with charts:
         show_live(view, trainer.running)
+    inside_controls(view, trainer.running)
     show_diagnosis(trainer)
     compare_controls(view, trainer.running)
 

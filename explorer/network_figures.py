@@ -106,19 +106,27 @@ def _node_names(widths, input_names, output_names) -> list[list[str]]:
 
 
 def _strongest(weights: list, max_links: int) -> tuple[np.ndarray, ...]:
-    """Every link as (layer, from unit, to unit, weight), the strongest `max_links`."""
+    """Every link as (layer, from unit, to unit, weight): past `max_links`, the
+    strongest of each layer, every layer getting an equal share (a small layer's
+    unused share goes to the others), so that no layer looks unconnected."""
+    sizes = [W.size for W, _ in weights]
+    shares, budget = [0] * len(weights), max_links
+    for left, k in enumerate(sorted(range(len(weights)), key=sizes.__getitem__)):
+        shares[k] = min(sizes[k], budget // (len(weights) - left))
+        budget -= shares[k]
     layer, src, dst, w = [], [], [], []
     for k, (W, _) in enumerate(weights):
         to, fro = np.indices(W.shape)  # W is (out, in)
-        layer.append(np.full(W.size, k))
-        src.append(fro.ravel())
-        dst.append(to.ravel())
-        w.append(W.ravel())
-    links = [np.concatenate(a) for a in (layer, src, dst, w)]
-    if links[3].size > max_links:
-        keep = np.argpartition(-np.abs(links[3]), max_links - 1)[:max_links]
-        links = [a[np.sort(keep)] for a in links]
-    return tuple(links)
+        keep = np.arange(W.size)
+        if shares[k] < W.size:
+            keep = np.sort(
+                np.argpartition(-np.abs(W.ravel()), shares[k] - 1)[: shares[k]]
+            )
+        layer.append(np.full(keep.size, k))
+        src.append(fro.ravel()[keep])
+        dst.append(to.ravel()[keep])
+        w.append(W.ravel()[keep])
+    return tuple(np.concatenate(a) for a in (layer, src, dst, w))
 
 
 def _segments(x0, y0, x1, y1) -> tuple[np.ndarray, np.ndarray]:

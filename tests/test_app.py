@@ -363,3 +363,23 @@ def test_a_malformed_link_loads_the_page_with_a_note(params):
     assert not at.exception
     assert any("could not be used" in w.value for w in at.warning)
     assert charts(at) >= 4
+
+
+def test_inside_the_network_follows_the_epoch_shown():
+    at = load()
+    at.selectbox(key="activation").set_value("relu").run()
+    train_to_the_end(at, 30)
+    assert not at.exception
+    network = figure(at, "weights and biases")
+    assert figure(at, "gradient flow") and figure(
+        at, "hidden layer 1: each unit's output"
+    )
+
+    at.select_slider(key="shown_epoch").set_value(0).run()
+    untrained = figure(at, "weights and biases")
+    assert untrained["data"] != network["data"]
+    flow = figure(at, "gradient flow")
+    assert all(shape["x0"] == 0 for shape in flow["layout"]["shapes"])
+
+    at.selectbox(key="unit_layer").set_value(2).run()
+    assert figure(at, "hidden layer 2: each unit's output")

@@ -132,6 +132,7 @@ def test_browser_compares_two_runs_and_replays_history(server, browser):
     titles = _chart_titles(page)
     assert "fitted surface" in titles and titles.count("decision boundary") == 2
     page.screenshot(path=str(ARTIFACTS / "compare.png"))
+    assert {"weights and biases", "loss, A and B"} <= set(titles)
 
     # Play history: the slider moves from the first kept epoch towards the last.
     page.locator(".st-key-play_history button").first.click()
