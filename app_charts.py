@@ -1,5 +1,8 @@
 """Drawing a run's model over its data: shared by the live view and the comparison."""
 
+import streamlit as st
+
+from app_state import PRESENT
 from explorer import diagnostics, figures
 from explorer.training import Run, Snapshot
 
@@ -8,6 +11,8 @@ CHART_CONFIG = {"displaylogo": False}
 
 def chart(container, fig, key: str) -> None:
     # The figures carry their own template and font sizes: no Streamlit theme.
+    if st.session_state.get(PRESENT):
+        fig = figures.for_projector(fig)
     container.plotly_chart(fig, key=key, theme=None, config=CHART_CONFIG)
 
 

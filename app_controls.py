@@ -3,7 +3,7 @@ has that field's name as its key."""
 
 import streamlit as st
 
-from app_state import TRAINER
+from app_state import PAGE, TRAINER
 from explorer import config as cfg
 from explorer import mistakes
 from explorer.datasets import DATASETS, DEFAULT_DATASET, FEATURE_LABELS, datasets_for
@@ -42,6 +42,27 @@ WIDGET_FIELDS = (
 )
 NOT_APPLYING = "Does not apply to a real dataset: it comes as it was measured."
 DEFAULTS = cfg.Config()
+# The widget keys that set each config field.
+FIELD_KEYS = {
+    name: (name,) for name in (*WIDGET_FIELDS, "features", "mistakes", "batch_size")
+}
+FIELD_KEYS["hidden"] = (
+    "layers",
+    "same_width",
+    "width",
+    *(f"width_{i + 1}" for i in range(cfg.MAX_HIDDEN_LAYERS)),
+)
+
+
+def fixed(field: str) -> bool:
+    """Whether a classroom link keeps this control as the teacher set it."""
+    page = st.session_state.get(PAGE)
+    return page is not None and not page.may_change(field)
+
+
+def in_classroom() -> bool:
+    page = st.session_state.get(PAGE)
+    return page is not None and page.classroom
 
 
 def _on_dataset_change() -> None:
@@ -62,6 +83,7 @@ def data_controls() -> dict:
         key="task",
         format_func=lambda t: TASKS[t].label,
         on_change=_on_task_change,
+        disabled=fixed("task"),
     )
     options = datasets_for(task)
     if st.session_state.get("dataset") not in options:
@@ -72,6 +94,7 @@ def data_controls() -> dict:
         key="dataset",
         format_func=lambda d: DATASETS[d].label,
         on_change=_on_dataset_change,
+        disabled=fixed("dataset"),
     )
     entry = DATASETS[dataset]
     real = entry.real
@@ -85,7 +108,7 @@ def data_controls() -> dict:
         cfg.MAX_SAMPLES,
         step=10,
         key="n_samples",
-        disabled=real,
+        disabled=real or fixed("n_samples"),
         help=help_real,
     )
     noise = st.slider(
@@ -94,7 +117,7 @@ def data_controls() -> dict:
         cfg.MAX_NOISE,
         step=0.05,
         key="noise",
-        disabled=not entry.uses_noise,
+        disabled=not entry.uses_noise or fixed("noise"),
         help=help_real
         or (None if entry.uses_noise else "These labels carry no noise setting.")
         or "Class data: how much points scatter (for blobs, the "
@@ -105,13 +128,16 @@ def data_controls() -> dict:
         low, high = entry.classes_range
         if not low <= st.session_state.get("classes", low) <= high:
             st.session_state["classes"] = low
-        classes = st.slider("Classes", low, high, key="classes")
+        classes = st.slider(
+            "Classes", low, high, key="classes", disabled=fixed("classes")
+        )
     test_fraction = st.slider(
         "Test fraction",
         cfg.MIN_TEST_FRACTION,
         cfg.MAX_TEST_FRACTION,
         step=0.05,
         key="test_fraction",
+        disabled=fixed("test_fraction"),
         help="Split off before training; stratified by class.",
     )
     seed = st.number_input(
@@ -119,11 +145,13 @@ def data_controls() -> dict:
         0,
         cfg.MAX_SEED,
         key="seed",
+        disabled=fixed("seed"),
         help="Same seed: same data, same initial weights, same curve.",
     )
     standardize = st.checkbox(
         "Standardise inputs",
         key="standardize",
+        disabled=fixed("standardize"),
         help="Scale inputs with the training split's mean and standard deviation.",
     )
     features = ()
@@ -133,6 +161,7 @@ def data_controls() -> dict:
                 "Extra inputs",
                 cfg.EXTRA_FEATURES,
                 key="features",
+                disabled=fixed("features"),
                 format_func=FEATURE_LABELS.get,
                 help="TensorFlow Playground's extra input features, computed from x1, x2.",
             )
@@ -151,12 +180,19 @@ def data_controls() -> dict:
 
 
 def network_controls() -> dict:
-    layers = st.slider("Hidden layers", 0, cfg.MAX_HIDDEN_LAYERS, key="layers")
+    locked = fixed("hidden")
+    layers = st.slider(
+        "Hidden layers", 0, cfg.MAX_HIDDEN_LAYERS, key="layers", disabled=locked
+    )
     hidden: tuple[int, ...] = ()
     if layers:
-        same = st.toggle("Same width for every layer", key="same_width")
+        same = st.toggle(
+            "Same width for every layer", key="same_width", disabled=locked
+        )
         if same:
-            width = st.slider("Units per layer", 1, cfg.MAX_WIDTH, key="width")
+            width = st.slider(
+                "Units per layer", 1, cfg.MAX_WIDTH, key="width", disabled=locked
+            )
             hidden = (width,) * layers
         else:
             for i in range(layers):
@@ -168,6 +204,7 @@ def network_controls() -> dict:
                     1,
                     cfg.MAX_WIDTH,
                     key=f"width_{i + 1}",
+                    disabled=locked,
                 )
                 for i in range(layers)
             )
@@ -175,6 +212,7 @@ def network_controls() -> dict:
         "Activation",
         cfg.ACTIVATIONS,
         key="activation",
+        disabled=fixed("activation"),
         format_func=ACTIVATION_LABELS.get,
     )
     return dict(hidden=tuple(int(w) for w in hidden), activation=activation)
@@ -195,31 +233,38 @@ def training_controls() -> dict:
         "Optimizer",
         cfg.OPTIMIZERS,
         key="optimizer",
+        disabled=fixed("optimizer"),
         format_func=OPTIMIZER_LABELS.get,
     )
     lr = st.select_slider(
         "Learning rate",
         _steps_with_current("lr", LR_STEPS),
         key="lr",
+        disabled=fixed("lr"),
         help="Applies at once, also to a running model.",
     )
-    epochs = st.number_input("Epochs", 1, cfg.MAX_EPOCHS, step=50, key="epochs")
+    epochs = st.number_input(
+        "Epochs", 1, cfg.MAX_EPOCHS, step=50, key="epochs", disabled=fixed("epochs")
+    )
     batch = st.select_slider(
         "Batch size",
         _steps_with_current("batch_size", BATCH_SIZES),
         key="batch_size",
+        disabled=fixed("batch_size"),
         help="full: one step per epoch on the whole training set.",
     )
     weight_decay = st.select_slider(
         "Weight decay",
         _steps_with_current("weight_decay", WEIGHT_DECAY_STEPS),
         key="weight_decay",
+        disabled=fixed("weight_decay"),
     )
     devices = available_devices()
     device = st.selectbox(
         "Device",
         devices,
         key="device",
+        disabled=fixed("device"),
         help="Only the devices present here are offered.",
     )
     return dict(
@@ -241,9 +286,13 @@ def mistake_controls(task: str) -> dict:
         "Mistakes to make on purpose",
         options,
         key="mistakes",
+        disabled=fixed("mistakes"),
         format_func=mistakes.LABELS.get,
         help="The engine makes each one, so you can watch its symptom.",
     )
+    if in_classroom():
+        # Each of these changes other settings too, which the link may lock.
+        return dict(mistakes=tuple(chosen))
     st.caption("Or make a mistake in the settings above:")
     for name, label in mistakes.SETTING_MISTAKES.items():
         st.button(
@@ -316,7 +365,8 @@ def config_controls() -> cfg.Config:
     """Draw the sidebar and return the Config it describes."""
     _start_from_defaults()
     with st.sidebar:
-        preset_controls()
+        if not in_classroom():
+            preset_controls()
         st.header("Data")
         values = data_controls()
         st.header("Network")

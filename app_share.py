@@ -6,10 +6,11 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
-from app_controls import set_widgets
+from app_classroom import classroom_link, config_for, link_query, use_page
+from app_controls import in_classroom, set_widgets
 from app_state import TRAINER
-from explorer import saving
-from explorer.config import Config, from_query, to_query
+from explorer import classroom, saving
+from explorer.config import Config, from_query
 from explorer.training import BackgroundTrainer, available_devices
 
 # Session-state keys
@@ -27,16 +28,25 @@ def read_link() -> None:
     params = st.query_params.to_dict()
     if not params:
         return
-    use_config(*from_query(params))
+    settings, page_params = classroom.split_query(params)
+    page, notes = classroom.from_query(page_params)
+    if settings:
+        config, config_notes = from_query(settings)
+        notes += config_notes
+    else:
+        config = config_for(page)  # a lesson's or a challenge's link, by name
+    use_page(page, use_config(config, notes))
 
 
-def use_config(config: Config, notes: list[str]) -> None:
-    """Set the sidebar to `config`, noting what could not be used as it was."""
+def use_config(config: Config, notes: list[str]) -> Config:
+    """Set the sidebar to `config`, noting what could not be used as it was;
+    return the config the sidebar shows."""
     if config.device not in available_devices():
         notes.append(f"it trains on {config.device}, not present here: cpu instead")
         config = config.replace(device="cpu")
     set_widgets(config)
     st.session_state[LINK_NOTES] = notes
+    return config
 
 
 def restore_upload() -> None:
@@ -51,7 +61,7 @@ def restore_upload() -> None:
 
 def write_link(config: Config) -> None:
     """Keep the URL's query parameters equal to `config`, every field included."""
-    query = to_query(config)
+    query = link_query(config)
     if st.query_params.to_dict() != query:
         st.query_params.from_dict(query)
 
@@ -67,7 +77,9 @@ def show_link_notes() -> None:
 def share_controls(config: Config) -> None:
     with st.expander("Share, save and restore this setup"):
         base = (st.context.url or "").split("?")[0]
-        st.code(f"{base}?{urlencode(to_query(config))}", language=None, wrap_lines=True)
+        st.code(
+            f"{base}?{urlencode(link_query(config))}", language=None, wrap_lines=True
+        )
         st.caption(
             "This link holds every setting, the seed and the device included: "
             "opening it rebuilds the same data and the same initial weights, and "
@@ -106,6 +118,8 @@ def share_controls(config: Config) -> None:
             mime="application/json",
             key="download_config",
         )
+        if in_classroom():
+            return
         st.file_uploader(
             "Restore a setup from a config file",
             type=["json"],
@@ -113,3 +127,4 @@ def share_controls(config: Config) -> None:
             on_change=restore_upload,
             help="A config file downloaded here sets every setting in the sidebar.",
         )
+        classroom_link(config)

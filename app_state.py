@@ -10,6 +10,8 @@ from explorer.training import BackgroundTrainer, Run
 # copy of a run pinned for comparison (run A; the current run is B).
 TRAINER = "trainer"
 PINNED = "pinned"
+PAGE = "page"  # the explorer.classroom.Page a link opened: lesson, classroom, ...
+PRESENT = "present"  # the presenter-mode toggle: larger type, the essential charts
 
 
 @st.cache_data(max_entries=32, show_spinner=False)

@@ -3,6 +3,15 @@ import logging
 import streamlit as st
 
 from app_charts import chart, chart_data, model_figure
+from app_classroom import (
+    challenge_card,
+    classroom_note,
+    enforce,
+    gallery,
+    hidden_controls_css,
+    lesson_card,
+    presenter_css,
+)
 from app_compare import compare_controls
 from app_controls import config_controls
 from app_history import forget_shown_epoch, history_controls
@@ -10,7 +19,7 @@ from app_inside import inside_controls
 from app_lab import show_diagnosis, show_lab
 from app_live import live_loss
 from app_share import read_link, share_controls, show_link_notes, write_link
-from app_state import TRAINER, start_afresh
+from app_state import PRESENT, TRAINER, start_afresh
 from explorer import diagnostics, figures, mistakes
 from explorer.config import Config
 from explorer.tasks import TASKS, head_summary
@@ -156,6 +165,12 @@ def view_controls(run: Run) -> dict:
         key="one_column",
         help="Larger charts, for a narrow window or a projector.",
     )
+    present = columns[0].toggle(
+        "Presenter mode",
+        key=PRESENT,
+        help="Larger type and the essential charts only, readable from the back "
+        "of a room. The link keeps it.",
+    )
     axes = (0, 1)
     if len(names) > 2:
         # Keys per dataset: each remembers its own pair, starting from the inputs
@@ -182,12 +197,16 @@ def view_controls(run: Run) -> dict:
     return {
         "log_loss": log_loss,
         "one_column": one_column,
+        "present": present,
         "axes": axes,
         "dataset": run.config.dataset,
     }
 
 
-def show_status(trainer: BackgroundTrainer, shown_epoch: int | None) -> None:
+def show_status(
+    trainer: BackgroundTrainer, shown_epoch: int | None, brief: bool = False
+) -> None:
+    """The epoch line, and what to do next; `brief` leaves out the advice."""
     run = trainer.run
     spe = run.seconds_per_epoch
     speed = f" · {spe * 1000:.2f} ms per epoch" if spe else ""
@@ -205,7 +224,7 @@ def show_status(trainer: BackgroundTrainer, shown_epoch: int | None) -> None:
         )
     if run.stopped:
         st.error(f"Training stopped: {run.stopped['reason']}.")
-    elif run.done:
+    elif run.done and not brief:
         st.success(
             "Training finished. Raise the epochs and press Resume to train on, "
             "or press Train to start again from fresh weights."
@@ -242,10 +261,13 @@ def show_model(view: dict) -> None:
     """The status line, the model over the data and its outputs."""
     trainer = live_trainer()
     with trainer.hold() as run:
-        show_status(trainer, view["epoch"])
+        show_status(trainer, view["epoch"], brief=view["present"])
         run = shown(run, view)
         data = chart_data(run, view["axes"])
     split, task = run.split, run.config.task
+    if view["present"]:
+        chart(st, model_figure(run, data, view["axes"]), "boundary_chart")
+        return
     left, right = chart_slots(view)
     chart(left, model_figure(run, data, view["axes"]), "boundary_chart")
     fig = figures.output_figure(data["points"], task, split.class_names)
@@ -286,6 +308,14 @@ def show_live(view: dict, running: bool) -> None:
     def every(seconds: float) -> float | None:
         return seconds if running else None
 
+    if view["present"]:
+        # The model over the data and the loss, side by side, and nothing else.
+        left, right = st.columns(2)
+        with left:
+            st.fragment(show_model, run_every=every(MODEL_REDRAW_SECONDS))(view)
+        with right:
+            st.fragment(show_loss, run_every=every(LOSS_REDRAW_SECONDS))(view)
+        return
     st.fragment(show_model, run_every=every(MODEL_REDRAW_SECONDS))(view)
     left, right = chart_slots(view)
     with left:
@@ -301,8 +331,10 @@ def main() -> None:
         "and a network in the sidebar, then press Train."
     )
     read_link()
+    presenter_css()
+    hidden_controls_css()
     try:
-        config = config_controls()
+        config = enforce(config_controls())
     except ValueError as error:
         st.error(f"{error}. Change that setting in the sidebar.")
         st.stop()
@@ -315,12 +347,18 @@ def main() -> None:
     write_link(config)
     show_link_notes()
 
+    classroom_note()
     if notice := st.session_state.pop(NOTICE, None):
         st.info(notice)
+    lesson_card()
+    challenge_card(trainer)
+    present = st.session_state.get(PRESENT)
     with st.expander("What decides the last layer and the loss", expanded=True):
         show_task_table(config, run)
-    show_lab()
-    share_controls(config)
+    if not present:
+        gallery()
+        show_lab()
+        share_controls(config)
     training_buttons(trainer)
     view = view_controls(run)
 
@@ -329,6 +367,8 @@ def main() -> None:
     view["epoch"] = history_controls(trainer)
     with charts:
         show_live(view, trainer.running)
+    if view["present"]:
+        return
     inside_controls(view, trainer.running)
     show_diagnosis(trainer)
     compare_controls(view, trainer.running)

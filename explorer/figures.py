@@ -827,3 +827,37 @@ def confusion_figure(
     if not total:
         layout["annotations"].append(_message(f"no {split} points yet"))
     return _figure([heatmap], layout)
+
+
+# Presenter mode
+
+
+def _scaled_fonts(value, scale: float):
+    # Every font size in a layout or a trace, wherever it is nested.
+    if isinstance(value, dict):
+        scaled = {k: _scaled_fonts(v, scale) for k, v in value.items()}
+        for key in ("font", "tickfont", "textfont"):
+            font = scaled.get(key)
+            if isinstance(font, dict) and isinstance(font.get("size"), int | float):
+                font["size"] = round(font["size"] * scale)
+        return scaled
+    if isinstance(value, list | tuple):
+        return [_scaled_fonts(v, scale) for v in value]
+    return value
+
+
+def for_projector(fig: go.Figure, scale: float = 1.4) -> go.Figure:
+    """`fig` with every text `scale` times larger and the plot taller to match,
+    readable from the back of a room. Text set by no font size of its own (tick
+    labels) follows the layout's font."""
+    layout = fig.layout.to_plotly_json()
+    layout.setdefault("font", {}).setdefault("size", FONT_SIZE)
+    layout = _scaled_fonts(layout, scale)
+    if "height" in layout:
+        layout["height"] = round(layout["height"] * (1 + (scale - 1) / 2))
+    margin = layout.get("margin", {})
+    for side in ("l", "t", "b"):
+        if side in margin:
+            margin[side] = round(margin[side] * scale)
+    traces = [_scaled_fonts(trace.to_plotly_json(), scale) for trace in fig.data]
+    return _figure(traces, layout)

@@ -385,3 +385,95 @@ def test_inside_the_network_follows_the_epoch_shown():
 
     at.selectbox(key="unit_layer").set_value(2).run()
     assert figure(at, "hidden layer 2: each unit's output")
+
+
+def test_a_lesson_link_opens_its_setup_and_its_card():
+    from explorer.lessons import LESSONS
+
+    at = open_link({"lesson": "learning_rate", "step": "3"})
+    assert not at.exception
+    assert [w.value for w in at.warning] == [
+        "Mistake on: a learning rate far too high."
+    ]
+    lesson = LESSONS["learning_rate"]
+    assert current(at).config == lesson.steps[2].config
+    text = " ".join(m.value for m in at.markdown)
+    assert lesson.title in text and lesson.question in text
+    # The URL keeps the lesson beside every setting.
+    assert at.query_params["lesson"] == "learning_rate"
+    assert at.query_params["step"] == "3" and at.query_params["lr"] == "3.0"
+
+    at.button(key="lesson_step_0").click().run()
+    assert current(at).config == lesson.steps[0].config
+    assert "step" not in at.query_params and at.query_params["lr"] == "0.0001"
+
+
+def test_a_classroom_link_locks_all_but_the_allowed_controls():
+    from explorer.config import Config, to_query
+
+    config = Config(dataset="circles", hidden=(4,), activation="relu")
+    at = open_link(to_query(config) | {"allow": "lr,epochs", "others": "lock"})
+    assert not at.exception
+    assert any("Classroom link" in i.value for i in at.info)
+    assert at.selectbox(key="activation").disabled
+    assert at.slider(key="layers").disabled and at.selectbox(key="dataset").disabled
+    assert not at.select_slider(key="lr").disabled
+    assert not at.number_input(key="epochs").disabled
+    assert "preset" not in [s.key for s in at.selectbox]
+
+    at.select_slider(key="lr").set_value(0.1).run()
+    assert current(at).config == config.replace(lr=0.1)
+    # A setting changed behind the lock (a lesson's button, a stale widget) is
+    # set back to the link's value.
+    at.session_state["activation"] = "tanh"
+    at.run()
+    assert current(at).config.activation == "relu"
+    assert at.query_params["allow"] == "lr,epochs"
+
+
+def test_a_classroom_link_can_hide_the_other_controls():
+    at = open_link({"allow": "activation", "others": "hide"})
+    assert not at.exception
+    styles = " ".join(h.proto.body for h in at.get("html"))
+    assert ".st-key-lr" in styles and "display: none" in styles
+    assert ".st-key-activation" not in styles
+
+
+def test_a_challenge_is_checked_when_the_run_ends():
+    at = load()
+    at.button(key="open_challenge_circles_without_layers").click().run()
+    assert current(at).config.hidden == ()
+    train_to_the_end(at, 300)
+    assert any("Not yet" in e.value for e in at.error)
+
+    at.multiselect(key="features").set_value(["x1_squared", "x2_squared"]).run()
+    train_to_the_end(at, 300)
+    assert any("Goal met" in s.value for s in at.success), [e.value for e in at.error]
+    assert at.query_params["challenge"] == "circles_without_layers"
+
+    at.slider(key="layers").set_value(1).run()
+    assert any("break the rules" in w.value for w in at.warning)
+
+
+def test_presenter_mode_keeps_the_essential_charts_in_larger_type():
+    at = open_link({"present": "true"})
+    assert not at.exception and at.toggle(key="present").value
+    assert charts(at) == 2
+    assert "Inside the network" not in [h.value for h in at.subheader]
+    styles = " ".join(h.proto.body for h in at.get("html"))
+    assert "font-size: 22px" in styles
+
+    at.toggle(key="present").set_value(False).run()
+    assert charts(at) == 4 + 4 and "present" not in at.query_params
+
+
+def test_a_classroom_lesson_moves_on_with_its_locked_settings():
+    from explorer.lessons import LESSONS
+
+    at = open_link({"lesson": "overfitting", "allow": "epochs"})
+    steps = LESSONS["overfitting"].steps
+    assert current(at).config == steps[0].config
+    at.button(key="lesson_step_1").click().run()
+    # The second setup changes the network and the activation, both locked.
+    assert current(at).config == steps[1].config
+    assert at.selectbox(key="activation").disabled

@@ -148,3 +148,50 @@ def test_browser_compares_two_runs_and_replays_history(server, browser):
 
     log = log_path.read_text()
     assert "Traceback" not in log, log
+
+
+def _query(page) -> dict[str, str]:
+    from urllib.parse import parse_qsl, urlsplit
+
+    return dict(parse_qsl(urlsplit(page.url).query, keep_blank_values=True))
+
+
+def test_browser_each_lesson_link_reproduces_its_setup(server, browser):
+    from explorer.config import to_query
+    from explorer.lessons import LESSONS
+
+    url, log_path = server
+    for name, lesson in LESSONS.items():
+        # A fresh browser context: no cookies, no session, as a student's laptop.
+        context = browser.new_context(viewport={"width": 1600, "height": 1200})
+        page = context.new_page()
+        last = len(lesson.steps)
+        page.goto(f"{url}/?lesson={name}&step={last}")
+        page.wait_for_selector(".st-key-lesson_card", timeout=60_000)
+        page.wait_for_selector(".js-plotly-plot", timeout=60_000)
+        assert lesson.title in page.locator(".st-key-lesson_card").inner_text()
+        # The page writes its whole config back to the URL: it is the lesson's.
+        expected = to_query(lesson.steps[-1].config) | {"lesson": name}
+        if last > 1:
+            expected["step"] = str(last)
+        page.wait_for_function(
+            "n => new URL(location.href).searchParams.size === n",
+            arg=len(expected),
+            timeout=30_000,
+        )
+        assert _query(page) == expected
+        page.screenshot(path=str(ARTIFACTS / f"lesson-{name}.png"))
+        context.close()
+
+    # A classroom link: the controls not allowed are shown greyed out.
+    page = browser.new_page(viewport={"width": 1600, "height": 1200})
+    page.goto(f"{url}/?lesson=activations&allow=lr,epochs&others=lock")
+    page.wait_for_selector(".st-key-lesson_card", timeout=60_000)
+    page.wait_for_selector("text=Classroom link", timeout=30_000)
+    activation = page.locator(".st-key-activation input")
+    assert activation.is_disabled()
+    assert page.locator(".st-key-epochs input").is_enabled()
+    page.screenshot(path=str(ARTIFACTS / "classroom-lock.png"))
+
+    log = log_path.read_text()
+    assert "Traceback" not in log, log

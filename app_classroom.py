@@ -1,0 +1,230 @@
+"""Teaching with the explorer: lessons and challenges, classroom links that lock
+or hide the controls students may not change, and presenter mode."""
+
+from dataclasses import replace
+from urllib.parse import urlencode
+
+import streamlit as st
+
+from app_controls import FIELD_KEYS, set_widgets
+from app_state import PAGE, PRESENT
+from explorer import classroom
+from explorer.classroom import CONTROLS, Page
+from explorer.config import Config, to_query
+from explorer.lessons import CHALLENGES, LESSONS, broken_rules, check
+from explorer.training import BackgroundTrainer
+
+BASE = "classroom_base"  # a classroom link's config: what locked controls keep
+ALLOW = "classroom_allow"
+OTHERS = "classroom_others"
+
+# Presenter mode: every size on the page is in rem, so a larger root font scales
+# the text, the widgets and the spacing together.
+PRESENTER_CSS = """
+<style>
+html { font-size: 22px; }
+h1 { font-size: 2.2rem !important; }
+</style>
+"""
+
+
+def page() -> Page:
+    return st.session_state.get(PAGE, Page())
+
+
+def set_page(**changes) -> None:
+    st.session_state[PAGE] = replace(page(), **changes)
+
+
+def use_page(new: Page, config: Config) -> None:
+    """The page a link asked for; `config` is what a classroom link locks."""
+    st.session_state[PAGE] = new
+    st.session_state[PRESENT] = new.present
+    if new.classroom:
+        st.session_state[BASE] = config
+
+
+def config_for(new: Page) -> Config:
+    """The setup a link without settings opens: its lesson's or challenge's."""
+    if new.lesson is not None:
+        return LESSONS[new.lesson].steps[new.step].config
+    if new.challenge is not None:
+        return CHALLENGES[new.challenge].start
+    return Config()
+
+
+def enforce(config: Config) -> Config:
+    """The sidebar's config, with what a classroom link locks kept as it was."""
+    current = page()
+    return classroom.enforce(config, st.session_state.get(BASE, config), current)
+
+
+def link_query(config: Config) -> dict[str, str]:
+    """The URL's parameters: the config, then the page."""
+    current = replace(page(), present=bool(st.session_state.get(PRESENT)))
+    return to_query(config) | classroom.to_query(current)
+
+
+# Lessons and challenges
+
+
+def _open(config: Config) -> None:
+    set_widgets(config)
+    if page().classroom:
+        # The teacher's lesson moves on: what is locked follows its setups.
+        st.session_state[BASE] = config
+
+
+def open_lesson(name: str, step: int = 0) -> None:
+    _open(LESSONS[name].steps[step].config)
+    set_page(lesson=name, step=step, challenge=None)
+
+
+def open_challenge(name: str) -> None:
+    _open(CHALLENGES[name].start)
+    set_page(challenge=name, lesson=None, step=0)
+
+
+def leave() -> None:
+    set_page(lesson=None, step=0, challenge=None)
+
+
+def lesson_card() -> None:
+    current = page()
+    if current.lesson is None:
+        return
+    lesson = LESSONS[current.lesson]
+    with st.container(border=True, key="lesson_card"):
+        st.markdown(f"### Lesson: {lesson.title}")
+        st.markdown(lesson.text)
+        st.markdown(f"**Question:** {lesson.question}")
+        columns = st.columns(len(lesson.steps) + 1)
+        for k, (column, step) in enumerate(zip(columns, lesson.steps, strict=False)):
+            column.button(
+                f"{k + 1}. {step.label}",
+                key=f"lesson_step_{k}",
+                on_click=open_lesson,
+                args=(lesson.name, k),
+                type="primary" if k == current.step else "secondary",
+                width="stretch",
+                help="Sets the sidebar to this setup; then press Train.",
+            )
+        if not current.classroom:
+            columns[-1].button("Leave the lesson", key="leave_lesson", on_click=leave)
+
+
+def challenge_card(trainer: BackgroundTrainer) -> None:
+    current = page()
+    if current.challenge is None:
+        return
+    challenge = CHALLENGES[current.challenge]
+    with st.container(border=True, key="challenge_card"):
+        st.markdown(f"### Challenge: {challenge.title}")
+        st.markdown(challenge.text)
+        with trainer.hold() as run:
+            config, history, done = run.config, list(run.history), run.done
+        if not done:
+            if broken := broken_rules(challenge, config):
+                st.warning("These settings break the rules: " + "; ".join(broken))
+            else:
+                st.caption("The goal is checked when the run ends.")
+        else:
+            verdict = check(challenge, config, history)
+            if verdict.met:
+                st.success(f"Goal met: {verdict.reasons[0]}.", icon="🏆")
+            else:
+                st.error("Not yet: " + "; ".join(verdict.reasons) + ".")
+        if not current.classroom:
+            st.button("Leave the challenge", key="leave_challenge", on_click=leave)
+
+
+def gallery() -> None:
+    if page().classroom:
+        return
+    with st.expander("Lessons and challenges"):
+        st.markdown("**Lessons**: a few setups to train in turn, and a question.")
+        for name, lesson in LESSONS.items():
+            text, button = st.columns([4, 1], vertical_alignment="center")
+            text.markdown(f"**{lesson.title}**: {lesson.question}")
+            button.button(
+                "Open",
+                key=f"open_lesson_{name}",
+                on_click=open_lesson,
+                args=(name,),
+                width="stretch",
+            )
+        st.markdown("**Challenges**: a goal, checked when the run ends.")
+        for name, challenge in CHALLENGES.items():
+            text, button = st.columns([4, 1], vertical_alignment="center")
+            text.markdown(f"**{challenge.title}**: {challenge.text}")
+            button.button(
+                "Try it",
+                key=f"open_challenge_{name}",
+                on_click=open_challenge,
+                args=(name,),
+                width="stretch",
+            )
+
+
+# Classroom links and presenter mode
+
+
+def classroom_link(config: Config) -> None:
+    """The teacher's part of the share box: a link for the class."""
+    st.markdown("**A link for the class**")
+    allow = st.multiselect(
+        "Students may change",
+        list(CONTROLS),
+        default=["lr", "epochs"],
+        key=ALLOW,
+        format_func=CONTROLS.get,
+        help="Allowing the task allows the dataset too: a new task needs new data.",
+    )
+    others = st.radio(
+        "The other controls are",
+        classroom.OTHERS,
+        key=OTHERS,
+        format_func={"lock": "shown, locked", "hide": "hidden"}.get,
+        horizontal=True,
+    )
+    link = replace(page(), allow=classroom.allowed(allow), others=others)
+    query = to_query(config) | classroom.to_query(link)
+    base = (st.context.url or "").split("?")[0]
+    st.code(f"{base}?{urlencode(query)}", language=None, wrap_lines=True)
+    st.caption(
+        "The lesson or challenge open now goes with the link. Students who open "
+        "it see these settings, and can change only the controls ticked above."
+    )
+
+
+def hidden_controls_css() -> None:
+    """Hide the sidebar controls a classroom link hides."""
+    current = page()
+    if not current.classroom or current.others != "hide":
+        return
+    keys = [
+        key
+        for field in CONTROLS
+        if not current.may_change(field)
+        for key in FIELD_KEYS[field]
+    ]
+    selectors = ", ".join(f".st-key-{key}" for key in keys)
+    if selectors:
+        st.html(f"<style>{selectors} {{ display: none; }}</style>")
+
+
+def classroom_note() -> None:
+    current = page()
+    if not current.classroom:
+        return
+    names = ", ".join(CONTROLS[f].lower() for f in current.allow) or "nothing"
+    how = "hidden" if current.others == "hide" else "locked"
+    st.info(
+        f"Classroom link: you can change {names}; the other controls are {how}.",
+        icon="🏫",
+    )
+
+
+def presenter_css() -> None:
+    if st.session_state.get(PRESENT):
+        st.html(PRESENTER_CSS)
