@@ -25,7 +25,15 @@ from explorer.config import Config
 from explorer.tasks import TASKS, head_summary
 from explorer.training import BackgroundTrainer, Run, Snapshot, use_one_thread
 
-st.set_page_config(page_title="Neural Network Explorer", page_icon="🧠", layout="wide")
+st.set_page_config(
+    page_title="Neural Network Explorer",
+    page_icon="🧠",
+    layout="wide",
+    # A presenter's link opens with the sidebar folded away, the charts wide.
+    initial_sidebar_state="collapsed"
+    if st.query_params.get("present") == "true"
+    else "auto",
+)
 logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
 use_one_thread()
 

@@ -193,5 +193,21 @@ def test_browser_each_lesson_link_reproduces_its_setup(server, browser):
     assert page.locator(".st-key-epochs input").is_enabled()
     page.screenshot(path=str(ARTIFACTS / "classroom-lock.png"))
 
+    # Presenter mode: the model and the loss only, in larger type.
+    page = browser.new_page(viewport={"width": 1280, "height": 720})
+    page.goto(f"{url}/?lesson=activations&step=2&present=true")
+    page.wait_for_selector(".js-plotly-plot", timeout=60_000)
+    page.locator(".st-key-train button").click()
+    page.wait_for_selector("text=/Epoch 300 \\/ 300/", timeout=60_000)
+    page.wait_for_function(
+        "() => document.querySelectorAll('.js-plotly-plot').length === 2",
+        timeout=30_000,
+    )
+    assert set(_chart_titles(page)) == {"decision boundary", "loss"}
+    size = page.evaluate("getComputedStyle(document.documentElement).fontSize")
+    assert size == "22px"
+    page.locator(".st-key-train").scroll_into_view_if_needed()
+    page.screenshot(path=str(ARTIFACTS / "presenter.png"))
+
     log = log_path.read_text()
     assert "Traceback" not in log, log
