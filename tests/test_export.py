@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 
+from explorer.cli import main
 from explorer.config import Config
 from explorer.datasets import DATASETS, Dataset
 from explorer.export import script
@@ -26,6 +27,7 @@ from explorer.lab import step_configs
 from explorer.presets import PRESETS
 from explorer.training import Run
 
+ROOT = Path(__file__).resolve().parents[1]
 LOSSES = re.compile(r"^epoch (\d+): train_loss (\S+), test_loss (\S+)$", re.MULTILINE)
 FINAL = re.compile(
     r"^final: train_loss (\S+), test_loss (\S+), train_\w+ (\S+), test_\w+ (\S+)$",
@@ -293,3 +295,37 @@ def test_script_refuses_a_dataset_it_cannot_rebuild(monkeypatch):
 def test_script_refuses_a_config_the_engine_refuses():
     with pytest.raises(ValueError, match="'moons' is for binary, not regression"):
         script(Config(task="regression", dataset="moons"))
+
+
+def test_cli_export_prints_the_script_without_output(capsys):
+    assert main(["export", "--dataset", "iris", "--epochs", "5", "--lr", "0.1"]) == 0
+    config = Config(task="multiclass", dataset="iris", epochs=5, lr=0.1)
+    assert capsys.readouterr().out == script(config)
+
+
+def test_cli_export_refuses_what_train_refuses(capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main(["export", "--dataset", "iris", "--features", "sin_x1"])
+    assert exit_info.value.code == 2
+    assert "features (x1², sin x1, ...) apply to data with two inputs" in (
+        capsys.readouterr().err
+    )
+
+
+@pytest.mark.slow
+def test_cli_export_writes_a_script_that_runs(tmp_path):
+    # The same options as train; the file runs on its own and prints the history.
+    path = tmp_path / "run.py"
+    options = ["--preset", "notebook", "--dataset", "notebook_signal"]
+    options += ["--activation", "tanh", "--batch-size", "20", "--epochs", "30"]
+    subprocess.run(
+        [sys.executable, "-m", "explorer", "export", *options, "-o", str(path)],
+        cwd=ROOT,
+        capture_output=True,
+        check=True,
+    )
+    config = PRESETS["notebook"].config.replace(
+        dataset="notebook_signal", activation="tanh", batch_size=20, epochs=30
+    )
+    assert path.read_text(encoding="utf-8") == script(config)
+    assert_matches_history(run_standalone(str(path), cwd=tmp_path), trained(config))
