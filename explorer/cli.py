@@ -1,4 +1,5 @@
-"""The command line: `python -m explorer train ...` and `python -m explorer datasets`.
+"""The command line: `python -m explorer train ...`, `python -m explorer export ...`
+and `python -m explorer datasets`.
 
 Options are the config's field names; dashes work as well as underscores.
 """
@@ -92,6 +93,14 @@ def _add_config_options(parser: argparse.ArgumentParser) -> None:
             choices=CHOICES.get(f.name),
             help=HELP.get(f.name, "") + f" (default {shown})",
         )
+
+
+def _add_preset_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--preset",
+        choices=list(PRESETS),
+        help="start from a ready setup; options given as well change it",
+    )
 
 
 def _reporting(convert):
@@ -203,6 +212,22 @@ def _train(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     return 0
 
 
+def _export(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    from explorer.export import script
+
+    try:
+        text = script(_config(args))
+    except ValueError as error:
+        parser.error(str(error))
+    if args.output == "-":
+        sys.stdout.write(text)
+    else:
+        with open(args.output, "w", encoding="utf-8") as file:
+            file.write(text)
+        log.info("wrote %s: run it with python %s", args.output, args.output)
+    return 0
+
+
 def _datasets() -> int:
     from explorer.datasets import DATASETS
 
@@ -218,15 +243,27 @@ def main(argv: list[str] | None = None) -> int:
     train = commands.add_parser("train", help="train one network and report it")
     _add_config_options(train)
     train.add_argument("--json", action="store_true", help="print one JSON object")
-    train.add_argument(
-        "--preset",
-        choices=list(PRESETS),
-        help="start from a ready setup; options given as well change it",
-    )
+    _add_preset_option(train)
     train.add_argument(
         "--predictions",
         action="store_true",
         help="with --json: add the test split's raw outputs and what they read as",
+    )
+    export = commands.add_parser(
+        "export",
+        help="write the run as a standalone PyTorch script",
+        description="Write one standalone Python script (torch, numpy, scikit-learn) "
+        "that trains the run the same options would train, and prints its losses: "
+        "on the cpu, those of the run's history.",
+    )
+    _add_config_options(export)
+    _add_preset_option(export)
+    export.add_argument(
+        "-o",
+        "--output",
+        default="-",
+        metavar="FILE",
+        help="the file to write, like run.py; - (the default) prints it to stdout",
     )
     commands.add_parser("datasets", help="list the datasets and the task each serves")
     args = parser.parse_args(argv)
@@ -238,4 +275,6 @@ def main(argv: list[str] | None = None) -> int:
     )
     if args.command == "datasets":
         return _datasets()
+    if args.command == "export":
+        return _export(args, export)
     return _train(args, train)
