@@ -7,7 +7,7 @@ from urllib.parse import urlencode
 import streamlit as st
 
 from app_controls import FIELD_KEYS, set_widgets
-from app_state import PAGE, PRESENT
+from app_state import PAGE, PRESENT, current_page
 from explorer import classroom
 from explorer.classroom import CONTROLS, Page
 from explorer.config import Config, to_query
@@ -22,14 +22,13 @@ OTHERS = "classroom_others"
 # the text, the widgets and the spacing together.
 PRESENTER_CSS = """
 <style>
-html { font-size: 22px; }
+html { font-size: 20px; }
 h1 { font-size: 2.2rem !important; }
 </style>
 """
 
 
-def page() -> Page:
-    return st.session_state.get(PAGE, Page())
+page = current_page
 
 
 def set_page(**changes) -> None:
@@ -53,16 +52,35 @@ def config_for(new: Page) -> Config:
     return Config()
 
 
+def restore_locked() -> None:
+    """Set the controls a classroom link locks back to its setup, whatever a
+    button did to them; call before the sidebar is drawn."""
+    current = page()
+    if current.classroom and BASE in st.session_state:
+        locked = [name for name in CONTROLS if not current.may_change(name)]
+        set_widgets(st.session_state[BASE], locked)
+
+
 def enforce(config: Config) -> Config:
     """The sidebar's config, with what a classroom link locks kept as it was."""
     current = page()
     return classroom.enforce(config, st.session_state.get(BASE, config), current)
 
 
+def _shown_page() -> Page:
+    # The page as the link will open it: presenter mode as the toggle is now.
+    return replace(page(), present=bool(st.session_state.get(PRESENT)))
+
+
 def link_query(config: Config) -> dict[str, str]:
     """The URL's parameters: the config, then the page."""
-    current = replace(page(), present=bool(st.session_state.get(PRESENT)))
-    return to_query(config) | classroom.to_query(current)
+    return to_query(config) | classroom.to_query(_shown_page())
+
+
+def page_link(query: dict[str, str]) -> str:
+    """This page's address with `query` as its parameters."""
+    base = (st.context.url or "").split("?")[0]
+    return f"{base}?{urlencode(query)}"
 
 
 # Lessons and challenges
@@ -71,7 +89,8 @@ def link_query(config: Config) -> dict[str, str]:
 def _open(config: Config) -> None:
     set_widgets(config)
     if page().classroom:
-        # The teacher's lesson moves on: what is locked follows its setups.
+        # A lesson's setups are the teacher's too: in a classroom link, its step
+        # buttons move what is locked on to the next setup.
         st.session_state[BASE] = config
 
 
@@ -121,6 +140,12 @@ def challenge_card(trainer: BackgroundTrainer) -> None:
     with st.container(border=True, key="challenge_card"):
         st.markdown(f"### Challenge: {challenge.title}")
         st.markdown(challenge.text)
+        rules = [
+            f"test {'R²' if challenge.start.task == 'regression' else 'accuracy'}"
+            f" ≥ {challenge.goal}",
+            *challenge.limits(),
+        ]
+        st.caption("Goal: " + "; ".join(rules) + ". The data stays as it is.")
         with trainer.hold() as run:
             config, history, done = run.config, list(run.history), run.done
         if not done:
@@ -187,10 +212,9 @@ def classroom_link(config: Config) -> None:
         format_func={"lock": "shown, locked", "hide": "hidden"}.get,
         horizontal=True,
     )
-    link = replace(page(), allow=classroom.allowed(allow), others=others)
+    link = replace(_shown_page(), allow=classroom.allowed(allow), others=others)
     query = to_query(config) | classroom.to_query(link)
-    base = (st.context.url or "").split("?")[0]
-    st.code(f"{base}?{urlencode(query)}", language=None, wrap_lines=True)
+    st.code(page_link(query), language=None, wrap_lines=True)
     st.caption(
         "The lesson or challenge open now goes with the link. Students who open "
         "it see these settings, and can change only the controls ticked above."

@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from app_charts import axes_for, chart, chart_data, model_figure
-from app_controls import set_widgets
+from app_controls import in_classroom, set_widgets
 from app_state import PINNED, TRAINER, cached_split, start_afresh
 from explorer import diagnostics, figures, mistakes
 from explorer.presets import COMPARISONS
@@ -123,7 +123,8 @@ def compare_controls(view: dict, running: bool) -> None:
         )
         left, right = st.columns(2)
         left.button("Pin this run as A", key="pin", on_click=pin, width="stretch")
-        for name, comparison in COMPARISONS.items():
+        # A ready comparison changes settings a classroom link may lock.
+        for name, comparison in () if in_classroom() else COMPARISONS.items():
             right.button(
                 comparison.label,
                 key=f"compare_{name}",

@@ -3,7 +3,7 @@ has that field's name as its key."""
 
 import streamlit as st
 
-from app_state import PAGE, TRAINER
+from app_state import TRAINER, current_page
 from explorer import config as cfg
 from explorer import mistakes
 from explorer.datasets import DATASETS, DEFAULT_DATASET, FEATURE_LABELS, datasets_for
@@ -56,13 +56,11 @@ FIELD_KEYS["hidden"] = (
 
 def fixed(field: str) -> bool:
     """Whether a classroom link keeps this control as the teacher set it."""
-    page = st.session_state.get(PAGE)
-    return page is not None and not page.may_change(field)
+    return not current_page().may_change(field)
 
 
 def in_classroom() -> bool:
-    page = st.session_state.get(PAGE)
-    return page is not None and page.classroom
+    return current_page().classroom
 
 
 def _on_dataset_change() -> None:
@@ -328,9 +326,14 @@ def widget_values(config: cfg.Config) -> dict:
     return values
 
 
-def set_widgets(config: cfg.Config) -> None:
-    """Set every widget to `config`; call before the widgets are drawn."""
-    st.session_state.update(widget_values(config))
+def set_widgets(config: cfg.Config, fields=None) -> None:
+    """Set every widget to `config`, or only those of `fields` (config field
+    names); call before the widgets are drawn."""
+    values = widget_values(config)
+    if fields is not None:
+        keys = {key for name in fields for key in FIELD_KEYS[name]}
+        values = {key: value for key, value in values.items() if key in keys}
+    st.session_state.update(values)
 
 
 def _load_preset() -> None:

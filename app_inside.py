@@ -1,12 +1,16 @@
 """Inside the network: its weights as a diagram, what each hidden unit computes
 over the input plane, and how gradients and weights flow through its layers."""
 
+import weakref
+
 import streamlit as st
 
 from app_charts import chart
 from app_state import TRAINER
 from explorer import inside, network_figures
 from explorer.training import BackgroundTrainer, Run, Snapshot
+
+DEAD_UNITS = "dead_units"  # session-state key: dead-unit shares by run, by epoch
 
 
 def output_names(run: Run | Snapshot) -> list[str]:
@@ -67,10 +71,13 @@ def show_units(run: Run | Snapshot, axes: tuple[int, int]) -> None:
 
 
 def show_gradient_flow(run: Run, epoch: int | None) -> None:
+    # A kept snapshot never changes: its dead-unit shares are computed once per
+    # run, not on every redraw while the trainer waits.
+    known = st.session_state.setdefault(DEAD_UNITS, weakref.WeakKeyDictionary())
     fig = network_figures.gradient_flow_figure(
         inside.gradient_norm_frame(run.gradient_norms),
         inside.weight_norms(run.snapshots),
-        inside.dead_fraction_frame(run, run.snapshots),
+        inside.dead_fraction_frame(run, run.snapshots, known.setdefault(run, {})),
         epoch_marker=epoch,
     )
     chart(st, fig, "gradient_flow_chart")

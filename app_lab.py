@@ -3,8 +3,8 @@
 import pandas as pd
 import streamlit as st
 
-from app_controls import set_widgets
-from app_state import TRAINER, start_afresh
+from app_controls import in_classroom, set_widgets
+from app_state import TRAINER, current_page, start_afresh
 from explorer import lab
 from explorer.findings import Finding, diagnose
 from explorer.presets import PRESETS
@@ -40,7 +40,8 @@ def show_finding(finding: Finding, index: int) -> None:
         if finding.task_row:
             row = TASKS[finding.task_row].label
             st.markdown(f"See the [task table](#task-table), row *{row}*.")
-        if finding.fix:
+        # A classroom link offers only the fixes students are allowed to make.
+        if finding.fix and all(map(current_page().may_change, finding.fix)):
             st.button(
                 finding.fix_label,
                 key=f"fix_{index}",
@@ -67,6 +68,8 @@ def show_diagnosis(trainer: BackgroundTrainer) -> None:
 
 
 def show_lab() -> None:
+    if in_classroom():
+        return  # its steps change settings a classroom link may lock
     with st.expander("The mistake lab: the notebook, fixed one step at a time"):
         steps = lab.NOTEBOOK_STEPS
         index = st.radio(

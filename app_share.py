@@ -2,14 +2,12 @@
 the setup; a run's weights, history and config download as files, and a config
 file restores its setup."""
 
-from urllib.parse import urlencode
-
 import streamlit as st
 
-from app_classroom import classroom_link, config_for, link_query, use_page
+from app_classroom import classroom_link, config_for, link_query, page_link, use_page
 from app_controls import in_classroom, set_widgets
 from app_state import TRAINER
-from explorer import classroom, saving
+from explorer import classroom, export, saving
 from explorer.config import Config, from_query
 from explorer.training import BackgroundTrainer, available_devices
 
@@ -76,10 +74,7 @@ def show_link_notes() -> None:
 
 def share_controls(config: Config) -> None:
     with st.expander("Share, save and restore this setup"):
-        base = (st.context.url or "").split("?")[0]
-        st.code(
-            f"{base}?{urlencode(link_query(config))}", language=None, wrap_lines=True
-        )
+        st.code(page_link(link_query(config)), language=None, wrap_lines=True)
         st.caption(
             "This link holds every setting, the seed and the device included: "
             "opening it rebuilds the same data and the same initial weights, and "
@@ -95,7 +90,7 @@ def share_controls(config: Config) -> None:
 
             return data
 
-        columns = st.columns(3)
+        columns = st.columns(4)
         columns[0].download_button(
             "Weights (.safetensors)",
             saved(saving.weights_file),
@@ -117,6 +112,16 @@ def share_controls(config: Config) -> None:
             file_name=f"{config.dataset}-config.json",
             mime="application/json",
             key="download_config",
+        )
+        columns[3].download_button(
+            "PyTorch script (.py)",
+            lambda: export.script(config),
+            file_name=f"{config.dataset}-run.py",
+            mime="text/x-python",
+            help="One standalone file that trains this setup with plain PyTorch "
+            "and prints the losses every few epochs: on the cpu, the same losses "
+            "as here.",
+            key="download_script",
         )
         if in_classroom():
             return

@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from explorer.classroom import Page
 from explorer.config import Config
 from explorer.datasets import Split, make_split
 from explorer.training import BackgroundTrainer, Run
@@ -12,6 +13,11 @@ TRAINER = "trainer"
 PINNED = "pinned"
 PAGE = "page"  # the explorer.classroom.Page a link opened: lesson, classroom, ...
 PRESENT = "present"  # the presenter-mode toggle: larger type, the essential charts
+
+
+def current_page() -> Page:
+    """The page's lesson, challenge and classroom locks, as its link set them."""
+    return st.session_state.get(PAGE, Page())
 
 
 @st.cache_data(max_entries=32, show_spinner=False)

@@ -11,6 +11,7 @@ from app_classroom import (
     hidden_controls_css,
     lesson_card,
     presenter_css,
+    restore_locked,
 )
 from app_compare import compare_controls
 from app_controls import config_controls
@@ -166,14 +167,14 @@ def show_task_table(config: Config, run: Run) -> None:
 
 def view_controls(run: Run) -> dict:
     names = run.split.feature_names
-    columns = st.columns(3)
-    log_loss = columns[0].toggle("Log-scale loss", key="log_loss")
-    one_column = columns[0].toggle(
+    toggles = st.columns(3)
+    log_loss = toggles[0].toggle("Log-scale loss", key="log_loss")
+    one_column = toggles[1].toggle(
         "One chart per row",
         key="one_column",
         help="Larger charts, for a narrow window or a projector.",
     )
-    present = columns[0].toggle(
+    present = toggles[2].toggle(
         "Presenter mode",
         key=PRESENT,
         help="Larger type and the essential charts only, readable from the back "
@@ -184,14 +185,15 @@ def view_controls(run: Run) -> dict:
         # Keys per dataset: each remembers its own pair, starting from the inputs
         # that say most about the target.
         first, second = diagnostics.default_axes(run.split)
-        x = columns[1].selectbox(
+        columns = st.columns(2)
+        x = columns[0].selectbox(
             "Drawn input (x)",
             range(len(names)),
             index=first,
             key=f"draw_x_{run.config.dataset}",
             format_func=names.__getitem__,
         )
-        y = columns[2].selectbox(
+        y = columns[1].selectbox(
             "Drawn input (y)",
             range(len(names)),
             index=second,
@@ -339,6 +341,7 @@ def main() -> None:
         "and a network in the sidebar, then press Train."
     )
     read_link()
+    restore_locked()
     presenter_css()
     hidden_controls_css()
     try:
@@ -361,7 +364,8 @@ def main() -> None:
     lesson_card()
     challenge_card(trainer)
     present = st.session_state.get(PRESENT)
-    with st.expander("What decides the last layer and the loss", expanded=True):
+    # Folded in presenter mode, so that the charts fit a projector's screen.
+    with st.expander("What decides the last layer and the loss", expanded=not present):
         show_task_table(config, run)
     if not present:
         gallery()

@@ -2,10 +2,10 @@
 opens, presenter mode, and, for a classroom link, which controls students may
 change. Read and written as URL query parameters, like the config."""
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, fields
 
-from explorer.config import MISTAKE_TASKS, Config
+from explorer.config import Config, fit_dataset
 from explorer.lessons import CHALLENGES, LESSONS
 
 # The controls a classroom link can leave to students: config fields, by label.
@@ -34,6 +34,8 @@ OTHERS = ("lock", "hide")  # what a classroom link does with the other controls
 
 @dataclass(frozen=True)
 class Page:
+    """What a link opens besides the config."""
+
     lesson: str | None = None
     step: int = 0  # the lesson's setup shown, from 0
     challenge: str | None = None
@@ -43,16 +45,18 @@ class Page:
 
     @property
     def classroom(self) -> bool:
+        """Whether the page was opened by a classroom link."""
         return self.allow is not None
 
     def may_change(self, field: str) -> bool:
+        """Whether students may change the control of this config field."""
         return self.allow is None or field in self.allow
 
 
 PARAMS = tuple(f.name for f in fields(Page))
 
 
-def allowed(names) -> tuple[str, ...]:
+def allowed(names: Iterable[str]) -> tuple[str, ...]:
     """The controls named, in the sidebar's order; a new task needs new data, so
     allowing the task allows the dataset too."""
     names = set(names)
@@ -127,15 +131,15 @@ def from_query(params: Mapping) -> tuple[Page, list[str]]:
 
 
 def enforce(config: Config, base: Config, page: Page) -> Config:
-    """`config` with every control students may not change set back to `base`."""
+    """`config` with every control students may not change set back to `base`.
+
+    Where students changed the data, the locked settings that no longer fit it
+    (classes, extra inputs, mistakes) follow the new data, as a link's would."""
     if not page.classroom:
         return config
     values = {
         name: getattr(config if page.may_change(name) else base, name)
         for name in (f.name for f in fields(Config))
     }
-    # Mistakes that do not fit the task (one the students changed) are dropped.
-    values["mistakes"] = tuple(
-        m for m in values["mistakes"] if values["task"] in MISTAKE_TASKS[m]
-    )
+    fit_dataset(values, [])
     return Config(**values)

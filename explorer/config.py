@@ -338,8 +338,10 @@ def _field_from(name: str, text: str, notes: list[str]) -> Any:
     return text  # dataset: checked against the registry afterwards
 
 
-def _fit_dataset(values: dict[str, Any], notes: list[str]) -> None:
-    # The dataset decides the task; classes, extra inputs and mistakes must fit it.
+def fit_dataset(values: dict[str, Any], notes: list[str]) -> None:
+    """Fit `values` (config fields by name) to their dataset, in place: the
+    dataset decides the task, and classes, extra inputs and mistakes must fit it;
+    each change is named in `notes`."""
     from explorer.datasets import DATASETS, DEFAULT_DATASET
 
     task = values.get("task", Config.task)
@@ -384,7 +386,7 @@ def from_query(params: Mapping[str, str | list[str]]) -> tuple[Config, list[str]
             values[name] = _field_from(name, text.strip(), notes)
         except ValueError:
             notes.append(f"ignored {name}={text[:40]!r}: it could not be read")
-    _fit_dataset(values, notes)
+    fit_dataset(values, notes)
     try:
         return Config(**values), notes
     except ValueError as error:

@@ -127,19 +127,29 @@ def dead_fractions(model: nn.Sequential, X: torch.Tensor) -> list[float]:
     return [float((z <= 0).all(dim=0).float().mean()) for z, _ in _hidden(model, X)]
 
 
-def dead_fraction_frame(run: Run, snapshots: Snapshots) -> pd.DataFrame:
+def dead_fraction_frame(
+    run: Run, snapshots: Snapshots, known: dict[int, list[float]] | None = None
+) -> pd.DataFrame:
     """`dead_fractions` on the training inputs at every snapshot, long format:
     columns epoch, layer (1-based hidden layer), fraction. Empty unless the
-    activation is relu or leaky_relu. `run.model` is left untouched."""
+    activation is relu or leaky_relu. `run.model` is left untouched.
+
+    `known`, fractions by epoch from an earlier call on the same run, spares
+    recomputing them (a kept snapshot never changes); it gains the new ones.
+    """
     columns = ["epoch", "layer", "fraction"]
     if run.config.activation not in DYING_ACTIVATIONS or not snapshots:
         return pd.DataFrame(columns=columns)
 
-    # Each snapshot goes into a scratch copy, never into the model being trained.
-    scratch = copy.deepcopy(run.model)
+    known = {} if known is None else known
+    scratch = None
     rows = []
     for epoch, state in sorted(snapshots.items()):
-        scratch.load_state_dict(state)
-        for k, share in enumerate(dead_fractions(scratch, run.split.X_train)):
+        if epoch not in known:
+            # Into a scratch copy, never into the model being trained.
+            scratch = scratch or copy.deepcopy(run.model)
+            scratch.load_state_dict(state)
+            known[epoch] = dead_fractions(scratch, run.split.X_train)
+        for k, share in enumerate(known[epoch]):
             rows.append({"epoch": epoch, "layer": k + 1, "fraction": share})
     return pd.DataFrame(rows, columns=columns)

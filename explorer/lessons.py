@@ -14,12 +14,16 @@ from explorer.presets import COMPARISONS, PRESETS
 
 @dataclass(frozen=True)
 class Step:
+    """One setup of a lesson."""
+
     label: str  # what this setup changes, in a few words
     config: Config
 
 
 @dataclass(frozen=True)
 class Lesson:
+    """Setups to train in turn, what to watch in them, and a question."""
+
     name: str
     title: str
     text: str  # two or three sentences on what to watch
@@ -131,13 +135,10 @@ LESSONS: dict[str, Lesson] = {
             "which change narrows it most?",
             (
                 Step("15 training points, 3 × 128 units", _FEW_POINTS),
-                Step(
-                    "the same points, 4 units",
-                    _FEW_POINTS.replace(hidden=(4,), activation="tanh"),
-                ),
+                Step("the same points, 4 units", _FEW_POINTS.replace(hidden=(4,))),
                 Step(
                     "250 training points, 3 × 128 units",
-                    _FEW_POINTS.replace(n_samples=500, epochs=300),
+                    _FEW_POINTS.replace(n_samples=500),
                 ),
             ),
         ),
@@ -145,8 +146,13 @@ LESSONS: dict[str, Lesson] = {
 }
 
 
+_DATA = ("task", "dataset", "n_samples", "noise", "classes", "test_fraction", "seed")
+
+
 @dataclass(frozen=True)
 class Challenge:
+    """A setup to start from, a goal on the test split and limits to keep."""
+
     name: str
     title: str
     text: str
@@ -154,8 +160,9 @@ class Challenge:
     goal: float  # the test metric (accuracy or R²) to reach, at least
     max_hidden_units: int | None = None  # all hidden layers' widths together
     max_hidden_layers: int | None = None
-    # Settings that must keep the start's value (the data, above all).
-    fixed: tuple[str, ...] = ("task", "dataset", "n_samples", "noise", "seed")
+    # Settings that must keep the start's value: the data and its split, so that
+    # the test points are the same for everyone.
+    fixed: tuple[str, ...] = _DATA
 
     def limits(self) -> list[str]:
         """The rules, in words, for the page and for a verdict."""
@@ -171,6 +178,8 @@ class Challenge:
 
 @dataclass(frozen=True)
 class Verdict:
+    """Whether a run met a challenge, and why (not)."""
+
     met: bool
     reasons: tuple[str, ...]  # why not, when not met; what was reached, when met
 
@@ -214,7 +223,7 @@ CHALLENGES: dict[str, Challenge] = {
             _SINE.replace(lr=0.0001),
             goal=0.9,
             max_hidden_layers=2,
-            fixed=("task", "dataset", "n_samples", "noise", "seed", "optimizer"),
+            fixed=(*_DATA, "optimizer"),
         ),
     ]
 }

@@ -428,7 +428,14 @@ def test_a_classroom_link_locks_all_but_the_allowed_controls():
     at.session_state["activation"] = "tanh"
     at.run()
     assert current(at).config.activation == "relu"
+    assert at.selectbox(key="activation").value == "relu"  # the widget too
     assert at.query_params["allow"] == "lr,epochs"
+    # Buttons that would change locked settings are not offered.
+    keys = {b.key for b in at.button}
+    assert (
+        "train_step" not in keys and "compare_regression_vs_classification" not in keys
+    )
+    assert "pin" in keys
 
 
 def test_a_classroom_link_can_hide_the_other_controls():
@@ -461,7 +468,7 @@ def test_presenter_mode_keeps_the_essential_charts_in_larger_type():
     assert charts(at) == 2
     assert "Inside the network" not in [h.value for h in at.subheader]
     styles = " ".join(h.proto.body for h in at.get("html"))
-    assert "font-size: 22px" in styles
+    assert "font-size: 20px" in styles
 
     at.toggle(key="present").set_value(False).run()
     assert charts(at) == 4 + 4 and "present" not in at.query_params

@@ -205,9 +205,8 @@ def test_browser_each_lesson_link_reproduces_its_setup(server, browser):
     )
     assert set(_chart_titles(page)) == {"decision boundary", "loss"}
     size = page.evaluate("getComputedStyle(document.documentElement).fontSize")
-    assert size == "22px"
-    page.locator(".st-key-train").scroll_into_view_if_needed()
-    page.screenshot(path=str(ARTIFACTS / "presenter.png"))
+    assert size == "20px"
+    page.screenshot(path=str(ARTIFACTS / "presenter.png"), full_page=True)
 
     log = log_path.read_text()
     assert "Traceback" not in log, log

@@ -82,6 +82,18 @@ def test_enforce_keeps_what_students_may_not_change():
     assert classroom.enforce(changed, base, Page()) == changed
 
 
+def test_enforce_fits_locked_settings_to_data_the_students_changed():
+    base = Config(dataset="circles", features=("x1_squared",))
+    page = Page(allow=classroom.allowed(["task"]))
+    # Iris has four measured inputs: the locked extra inputs cannot apply.
+    iris = Config(task="multiclass", dataset="iris")
+    assert classroom.enforce(iris, base, page).features == ()
+    # Six locked classes, and spirals with three to five arms: clamped to five.
+    base = Config(task="multiclass", dataset="blobs", classes=6)
+    spirals = Config(task="multiclass", dataset="spirals", classes=3)
+    assert classroom.enforce(spirals, base, page).classes == 5
+
+
 def test_enforce_drops_mistakes_that_no_longer_fit_a_changed_task():
     base = Config(task="binary", mistakes=("sigmoid_before_loss",))
     page = Page(allow=classroom.allowed(["task"]))

@@ -673,3 +673,37 @@ def test_surface_legend_shows_shapes_not_value_colours():
     for trace in fig.data:
         if trace.showlegend is not False and trace.name.endswith("true value)"):
             assert trace.marker.color == figures.GREY and trace.x == (None,)
+
+
+# Presenter mode
+
+
+@pytest.mark.parametrize("name", ALL_FIGURES)
+def test_for_projector_enlarges_every_font_and_leaves_the_figure_alone(name):
+    fig = ALL_FIGURES[name]()
+    before = fig.to_dict()
+    big = figures.for_projector(fig, scale=1.5)
+    go.Figure(big.to_dict())  # still valid plotly
+    assert fig.to_dict() == before
+
+    def sizes(value, found):
+        # Every font size, by where it sits in the figure.
+        if isinstance(value, dict):
+            for key, inner in value.items():
+                if key in ("font", "tickfont", "textfont") and "size" in inner:
+                    found.append(inner["size"])
+                sizes(inner, found)
+        elif isinstance(value, list):
+            for inner in value:
+                sizes(inner, found)
+        return found
+
+    small_sizes = sizes({k: v for k, v in before.items() if k != "layout"}, [])
+    small_sizes += sizes({"layout": {**before["layout"], "template": None}}, [])
+    big_dict = big.to_dict()
+    big_sizes = sizes({k: v for k, v in big_dict.items() if k != "layout"}, [])
+    big_sizes += sizes({"layout": {**big_dict["layout"], "template": None}}, [])
+    assert big_dict["layout"]["font"]["size"] == round(figures.FONT_SIZE * 1.5)
+    assert len(big_sizes) >= len(small_sizes) and big_sizes
+    assert min(big_sizes) >= round(min(small_sizes, default=10) * 1.5) - 1
+    assert big_dict["layout"]["height"] > before["layout"]["height"]

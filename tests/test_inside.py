@@ -151,6 +151,13 @@ def test_dead_fraction_frame_reads_snapshots_and_leaves_the_model_alone():
     state = run.model.state_dict()
     assert all(torch.equal(state[k], v) for k, v in live.items())
 
+    # Fractions known from an earlier call are reused, not recomputed: a made-up
+    # value for epoch 0 comes back as it was given, and epoch 3 is added.
+    known = {0: [0.25, 0.5]}
+    again = inside.dead_fraction_frame(run, {3: killed, 0: live}, known)
+    assert again["fraction"].tolist()[:2] == [0.25, 0.5]
+    assert set(known) == {0, 3} and known[3][0] == 1.0
+
 
 def test_dead_fraction_frame_is_empty_for_activations_that_cannot_die():
     run = tiny_run()

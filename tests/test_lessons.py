@@ -27,7 +27,8 @@ def test_every_lesson_has_text_a_question_and_setups_that_build():
     }
     assert required <= set(LESSONS)
     for lesson in LESSONS.values():
-        assert lesson.text.count(". ") >= 1 and lesson.question.endswith("?")
+        sentences = lesson.text.count(". ") + 1
+        assert 2 <= sentences <= 4 and lesson.question.endswith("?"), lesson.name
         assert 2 <= len(lesson.steps) <= 3
         labels = [step.label for step in lesson.steps]
         assert len(set(labels)) == len(labels)
@@ -92,13 +93,15 @@ def test_a_run_that_breaks_a_rule_does_not_meet_the_goal():
     assert (
         "dataset must stay 'spiral'" in check(challenge, other_data, history).reasons[0]
     )
+    # Another split would mean other test points: not allowed either.
+    other_split = challenge.start.replace(test_fraction=0.1)
+    assert not check(challenge, other_split, history).met
     assert check(challenge, challenge.start, history).met
 
 
 def test_a_run_below_the_goal_says_how_far_it_got():
     challenge = CHALLENGES["sine_with_sgd"]
     verdict = check(challenge, challenge.start, [{"test_metric": 0.5}])
-    assert verdict == check(challenge, challenge.start, [{"test_metric": 0.5}])
     assert not verdict.met
     assert verdict.reasons == ("test R² 0.500 is below the goal of 0.9",)
     assert not check(challenge, challenge.start, []).met

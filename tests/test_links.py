@@ -13,32 +13,40 @@ from explorer.datasets import DATASETS, check
 FIELDS = list(to_query(Config()))
 
 
-def _valid_configs() -> st.SearchStrategy[Config]:
-    # Configs the page can make: a dataset with its own task, settings in range.
-    def build(dataset, hidden, lr, seed, batch_size, epochs, standardize):
-        entry = DATASETS[dataset]
-        return Config(
-            task=entry.task,
-            dataset=dataset,
-            hidden=hidden,
-            lr=lr,
-            seed=seed,
-            batch_size=batch_size,
-            epochs=epochs,
-            standardize=standardize,
-        )
-
-    return st.builds(
-        build,
-        st.sampled_from(list(DATASETS)),
-        st.lists(st.integers(1, cfg.MAX_WIDTH), max_size=cfg.MAX_HIDDEN_LAYERS).map(
-            tuple
+@st.composite
+def _valid_configs(draw) -> Config:
+    # Configs the page can make: every field drawn, each fitting its dataset.
+    dataset = draw(st.sampled_from(list(DATASETS)))
+    entry = DATASETS[dataset]
+    low, high = entry.classes_range or (cfg.MIN_CLASSES, cfg.MAX_CLASSES)
+    two_d = entry.n_inputs == 2 and not entry.real
+    features = st.lists(st.sampled_from(cfg.EXTRA_FEATURES), unique=True)
+    mistakes = [m for m, tasks in cfg.MISTAKE_TASKS.items() if entry.task in tasks]
+    return Config(
+        task=entry.task,
+        dataset=dataset,
+        n_samples=draw(st.integers(cfg.MIN_SAMPLES, cfg.MAX_SAMPLES)),
+        noise=draw(st.floats(0.0, cfg.MAX_NOISE)),
+        test_fraction=draw(st.floats(cfg.MIN_TEST_FRACTION, cfg.MAX_TEST_FRACTION)),
+        classes=draw(st.integers(low, high)),
+        standardize=draw(st.booleans()),
+        features=tuple(draw(features)) if two_d else (),
+        hidden=tuple(
+            draw(
+                st.lists(st.integers(1, cfg.MAX_WIDTH), max_size=cfg.MAX_HIDDEN_LAYERS)
+            )
         ),
-        st.floats(cfg.MIN_LR, cfg.MAX_LR),
-        st.integers(0, cfg.MAX_SEED),
-        st.none() | st.integers(1, cfg.MAX_BATCH_SIZE),
-        st.integers(1, cfg.MAX_EPOCHS),
-        st.booleans(),
+        activation=draw(st.sampled_from(cfg.ACTIVATIONS)),
+        optimizer=draw(st.sampled_from(cfg.OPTIMIZERS)),
+        lr=draw(st.floats(cfg.MIN_LR, cfg.MAX_LR)),
+        epochs=draw(st.integers(1, cfg.MAX_EPOCHS)),
+        batch_size=draw(st.none() | st.integers(1, cfg.MAX_BATCH_SIZE)),
+        weight_decay=draw(st.floats(0.0, cfg.MAX_WEIGHT_DECAY)),
+        seed=draw(st.integers(0, cfg.MAX_SEED)),
+        device=draw(st.sampled_from(cfg.DEVICES)),
+        mistakes=tuple(draw(st.lists(st.sampled_from(mistakes), unique=True)))
+        if mistakes
+        else (),
     )
 
 
