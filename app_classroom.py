@@ -10,8 +10,9 @@ from app_controls import FIELD_KEYS, set_widgets
 from app_state import PAGE, PRESENT, current_page
 from explorer import classroom
 from explorer.classroom import CONTROLS, Page
-from explorer.config import Config, to_query
+from explorer.config import Config
 from explorer.lessons import CHALLENGES, LESSONS, broken_rules, check
+from explorer.links import to_query
 from explorer.training import BackgroundTrainer
 
 BASE = "classroom_base"  # a classroom link's config: what locked controls keep

@@ -8,7 +8,8 @@ from app_classroom import classroom_link, config_for, link_query, page_link, use
 from app_controls import in_classroom, set_widgets
 from app_state import TRAINER
 from explorer import classroom, export, saving
-from explorer.config import Config, from_query
+from explorer.config import Config
+from explorer.links import from_query
 from explorer.training import BackgroundTrainer, available_devices
 
 # Session-state keys

@@ -5,8 +5,9 @@ change. Read and written as URL query parameters, like the config."""
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, fields
 
-from explorer.config import Config, fit_dataset
+from explorer.config import Config
 from explorer.lessons import CHALLENGES, LESSONS
+from explorer.links import fit_dataset, last_value, names_in
 
 # The controls a classroom link can leave to students: config fields, by label.
 CONTROLS = {
@@ -89,15 +90,11 @@ def split_query(params: Mapping) -> tuple[dict, dict]:
     return config, page
 
 
-def _last(raw) -> str:
-    return ((raw[-1] if raw else "") if isinstance(raw, list) else str(raw)).strip()
-
-
 def from_query(params: Mapping) -> tuple[Page, list[str]]:
     """The page's parameters, and notes on what could not be used; never raises.
     Parameters that are not the page's are left to the config."""
     values, notes = {}, []
-    text = {name: _last(raw) for name, raw in params.items() if name in PARAMS}
+    text = {name: last_value(raw) for name, raw in params.items() if name in PARAMS}
     for name, registry in (("lesson", LESSONS), ("challenge", CHALLENGES)):
         if name in text:
             if text[name] in registry:
@@ -117,10 +114,8 @@ def from_query(params: Mapping) -> tuple[Page, list[str]]:
     if "present" in text:
         values["present"] = text["present"].lower() in ("true", "1", "yes")
     if "allow" in text:
-        names = [n.strip() for n in text["allow"].split(",") if n.strip()]
-        unknown = [n for n in names if n not in CONTROLS and n != "none"]
-        if unknown:
-            notes.append(f"allow: ignored {', '.join(map(repr, unknown[:5]))}")
+        # "none": a classroom link that leaves students no control at all.
+        names = names_in("allow", text["allow"], (*CONTROLS, "none"), notes)
         values["allow"] = allowed(names)
     if "others" in text:
         if text["others"] in OTHERS:

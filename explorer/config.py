@@ -1,7 +1,6 @@
 """The one configuration of a run: what the page's widgets build and what the
 command line takes, one field per setting, validated when it is made."""
 
-from collections.abc import Mapping
 from dataclasses import asdict, dataclass, fields, replace
 from numbers import Integral, Real
 from typing import Any
@@ -79,16 +78,16 @@ def _check_whole(name: str, value: Any) -> None:
 def _check_range(name: str, value: float, low: float, high: float) -> None:
     if not low <= value <= high:
         raise ValueError(
-            f"{name} must be between {_number(low)} and {_number(high)}, "
-            f"got {_number(value)}"
+            f"{name} must be between {format_number(low)} and {format_number(high)}, "
+            f"got {format_number(value)}"
         )
 
 
-def _number(value: float) -> str:
+def format_number(value: float) -> str:
     return f"{value:,}" if isinstance(value, int) else f"{value:g}"
 
 
-def _check_choice(name: str, value: str, choices: tuple[str, ...]) -> None:
+def check_choice(name: str, value: str, choices: tuple[str, ...]) -> None:
     if value not in choices:
         raise ValueError(f"{name} must be one of {', '.join(choices)}; got {value!r}")
 
@@ -123,7 +122,7 @@ class Config:
 
     def __post_init__(self) -> None:
         _check_types(self)
-        _check_choice("task", self.task, TASKS)
+        check_choice("task", self.task, TASKS)
         _check_range("n_samples", self.n_samples, MIN_SAMPLES, MAX_SAMPLES)
         _check_range("noise", self.noise, 0.0, MAX_NOISE)
         _check_range(
@@ -131,7 +130,7 @@ class Config:
         )
         _check_range("classes", self.classes, MIN_CLASSES, MAX_CLASSES)
         for name in self.features:
-            _check_choice("features", name, EXTRA_FEATURES)
+            check_choice("features", name, EXTRA_FEATURES)
         if len(set(self.features)) != len(self.features):
             raise ValueError(f"features lists a feature twice: {self.features}")
         if len(self.hidden) > MAX_HIDDEN_LAYERS:
@@ -141,17 +140,17 @@ class Config:
             )
         for width in self.hidden:
             _check_range("hidden widths", width, 1, MAX_WIDTH)
-        _check_choice("activation", self.activation, ACTIVATIONS)
-        _check_choice("optimizer", self.optimizer, OPTIMIZERS)
+        check_choice("activation", self.activation, ACTIVATIONS)
+        check_choice("optimizer", self.optimizer, OPTIMIZERS)
         _check_range("lr", self.lr, MIN_LR, MAX_LR)
         _check_range("epochs", self.epochs, 1, MAX_EPOCHS)
         if self.batch_size is not None:
             _check_range("batch_size", self.batch_size, 1, MAX_BATCH_SIZE)
         _check_range("weight_decay", self.weight_decay, 0.0, MAX_WEIGHT_DECAY)
         _check_range("seed", self.seed, 0, MAX_SEED)
-        _check_choice("device", self.device, DEVICES)
+        check_choice("device", self.device, DEVICES)
         for name in self.mistakes:
-            _check_choice("mistakes", name, MISTAKES)
+            check_choice("mistakes", name, MISTAKES)
             if self.task not in MISTAKE_TASKS[name]:
                 raise ValueError(
                     f"the mistake {name} applies to "
@@ -226,168 +225,3 @@ def parse_batch_size(text: str) -> int | None:
         return int(text)
     except ValueError:
         raise ValueError(f"batch_size must be a number or full; got {text!r}") from None
-
-
-# The page's URL: every field as a query parameter, in the command line's words.
-
-# Numeric fields and the ranges a link's values are clamped to.
-_WHOLE_RANGES = {
-    "n_samples": (MIN_SAMPLES, MAX_SAMPLES),
-    "classes": (MIN_CLASSES, MAX_CLASSES),
-    "epochs": (1, MAX_EPOCHS),
-    "seed": (0, MAX_SEED),
-}
-_REAL_RANGES = {
-    "noise": (0.0, MAX_NOISE),
-    "test_fraction": (MIN_TEST_FRACTION, MAX_TEST_FRACTION),
-    "lr": (MIN_LR, MAX_LR),
-    "weight_decay": (0.0, MAX_WEIGHT_DECAY),
-}
-_CHOICES = {
-    "task": TASKS,
-    "activation": ACTIVATIONS,
-    "optimizer": OPTIMIZERS,
-    "device": DEVICES,
-}
-
-
-def to_query(config: Config) -> dict[str, str]:
-    """Every field of `config` as text, for a URL's query parameters;
-    `from_query` reads it back to an equal config."""
-    query = {}
-    for name, value in asdict(config).items():
-        if name == "hidden":
-            text = ",".join(map(str, value)) or "none"
-        elif name == "batch_size":
-            text = "full" if value is None else str(value)
-        elif isinstance(value, tuple):
-            text = ",".join(value)
-        elif isinstance(value, bool):
-            text = "true" if value else "false"
-        else:
-            text = repr(value) if isinstance(value, float) else str(value)
-        query[name] = text
-    return query
-
-
-def _whole(text: str) -> int:
-    value = float(text)
-    if not value.is_integer():
-        raise ValueError("not a whole number")
-    return int(value)
-
-
-def _real(text: str) -> float:
-    value = float(text)
-    if value != value or value in (float("inf"), float("-inf")):
-        raise ValueError("not a finite number")
-    return value
-
-
-def _clamp(name: str, value, low, high, notes: list[str]):
-    if low <= value <= high:
-        return value
-    clamped = min(max(value, low), high)
-    notes.append(
-        f"{name} {_number(value)} is outside {_number(low)} to {_number(high)}: "
-        f"using {_number(clamped)}"
-    )
-    return clamped
-
-
-def _names_in(name: str, text: str, allowed: tuple[str, ...], notes: list[str]):
-    names = [part.strip() for part in text.split(",") if part.strip()]
-    unknown = [n for n in names if n not in allowed]
-    if unknown:
-        notes.append(f"{name}: ignored {', '.join(map(repr, unknown))}")
-    return tuple(dict.fromkeys(n for n in names if n in allowed))
-
-
-def _hidden_from(text: str, notes: list[str]) -> tuple[int, ...]:
-    widths = parse_hidden(text)
-    if len(widths) > MAX_HIDDEN_LAYERS:
-        notes.append(
-            f"hidden has {len(widths)} layers; the first {MAX_HIDDEN_LAYERS} are kept"
-        )
-        widths = widths[:MAX_HIDDEN_LAYERS]
-    return tuple(_clamp("hidden width", w, 1, MAX_WIDTH, notes) for w in widths)
-
-
-def _field_from(name: str, text: str, notes: list[str]) -> Any:
-    # One field's value from its text; ValueError if the text cannot be read.
-    if name in _WHOLE_RANGES:
-        return _clamp(name, _whole(text), *_WHOLE_RANGES[name], notes)
-    if name in _REAL_RANGES:
-        return _clamp(name, _real(text), *_REAL_RANGES[name], notes)
-    if name in _CHOICES:
-        _check_choice(name, text, _CHOICES[name])
-        return text
-    if name == "standardize":
-        if text.lower() not in ("true", "false", "1", "0"):
-            raise ValueError("not true or false")
-        return text.lower() in ("true", "1")
-    if name == "hidden":
-        return _hidden_from(text, notes)
-    if name == "batch_size":
-        size = parse_batch_size(text)
-        return size if size is None else _clamp(name, size, 1, MAX_BATCH_SIZE, notes)
-    if name == "features":
-        return _names_in(name, text, EXTRA_FEATURES, notes)
-    if name == "mistakes":
-        return _names_in(name, text, MISTAKES, notes)
-    return text  # dataset: checked against the registry afterwards
-
-
-def fit_dataset(values: dict[str, Any], notes: list[str]) -> None:
-    """Fit `values` (config fields by name) to their dataset, in place: the
-    dataset decides the task, and classes, extra inputs and mistakes must fit it;
-    each change is named in `notes`."""
-    from explorer.datasets import DATASETS, DEFAULT_DATASET
-
-    task = values.get("task", Config.task)
-    name = values.get("dataset", DEFAULT_DATASET[task])
-    if name not in DATASETS:
-        notes.append(f"dataset {name!r} is unknown: using {DEFAULT_DATASET[task]}")
-        name = DEFAULT_DATASET[task]
-    entry = DATASETS[name]
-    if entry.task != task:
-        if "task" in values:
-            notes.append(f"{entry.label} is for {entry.task}: the task follows it")
-        task = entry.task
-    values.update(task=task, dataset=name)
-    if entry.classes_range is not None:
-        classes = values.get("classes", Config.classes)
-        values["classes"] = _clamp("classes", classes, *entry.classes_range, notes)
-    if values.get("features") and (entry.real or entry.n_inputs != 2):
-        notes.append(f"extra inputs do not apply to {entry.label}: left out")
-        values["features"] = ()
-    kept = tuple(m for m in values.get("mistakes", ()) if task in MISTAKE_TASKS[m])
-    if kept != values.get("mistakes", ()):
-        notes.append(f"mistakes that do not apply to {task} were left out")
-        values["mistakes"] = kept
-
-
-def from_query(params: Mapping[str, str | list[str]]) -> tuple[Config, list[str]]:
-    """A config from a URL's query parameters, and notes on what was changed.
-
-    Never raises: unknown parameters and values that cannot be read are ignored,
-    numbers out of range are clamped, and each is named in a note. A repeated
-    parameter takes its last value.
-    """
-    known = {f.name for f in fields(Config)}
-    values: dict[str, Any] = {}
-    notes: list[str] = []
-    for name, raw in params.items():
-        text = (raw[-1] if raw else "") if isinstance(raw, list) else str(raw)
-        if name not in known:
-            notes.append(f"ignored the unknown setting {name!r}")
-            continue
-        try:
-            values[name] = _field_from(name, text.strip(), notes)
-        except ValueError:
-            notes.append(f"ignored {name}={text[:40]!r}: it could not be read")
-    fit_dataset(values, notes)
-    try:
-        return Config(**values), notes
-    except ValueError as error:
-        return Config(), [*notes, f"the link's settings do not fit together ({error})"]

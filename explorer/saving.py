@@ -6,7 +6,8 @@ import json
 import pandas as pd
 import torch
 
-from explorer.config import Config, from_query
+from explorer.config import Config
+from explorer.links import from_query
 from explorer.training import Run
 
 

@@ -329,7 +329,8 @@ def open_link(params: dict) -> AppTest:
 
 
 def test_a_link_rebuilds_its_setup_and_the_url_follows_the_sidebar():
-    from explorer.config import Config, to_query
+    from explorer.config import Config
+    from explorer.links import to_query
 
     config = Config(
         task="multiclass",
@@ -409,7 +410,8 @@ def test_a_lesson_link_opens_its_setup_and_its_card():
 
 
 def test_a_classroom_link_locks_all_but_the_allowed_controls():
-    from explorer.config import Config, to_query
+    from explorer.config import Config
+    from explorer.links import to_query
 
     config = Config(dataset="circles", hidden=(4,), activation="relu")
     at = open_link(to_query(config) | {"allow": "lr,epochs", "others": "lock"})

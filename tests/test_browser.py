@@ -157,8 +157,8 @@ def _query(page) -> dict[str, str]:
 
 
 def test_browser_each_lesson_link_reproduces_its_setup(server, browser):
-    from explorer.config import to_query
     from explorer.lessons import LESSONS
+    from explorer.links import to_query
 
     url, log_path = server
     for name, lesson in LESSONS.items():
@@ -210,3 +210,30 @@ def test_browser_each_lesson_link_reproduces_its_setup(server, browser):
 
     log = log_path.read_text()
     assert "Traceback" not in log, log
+
+
+def test_browser_downloads_the_run_as_a_script_that_runs(server, browser, tmp_path):
+    import subprocess
+    import sys
+
+    url, log_path = server
+    page = browser.new_page(viewport={"width": 1600, "height": 1200})
+    page.goto(f"{url}/?dataset=xor&epochs=20&hidden=6&activation=relu")
+    page.wait_for_selector(".js-plotly-plot", timeout=60_000)
+    page.get_by_text("Share, save and restore this setup").click()
+    with page.expect_download(timeout=30_000) as download:
+        page.locator(".st-key-download_script button").first.click()
+    path = tmp_path / "run.py"
+    download.value.save_as(path)
+    assert download.value.suggested_filename == "xor-run.py"
+    result = subprocess.run(
+        [sys.executable, str(path)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=tmp_path,
+    )
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("epoch 0:") and lines[-1].startswith("final:")
+    assert "Traceback" not in log_path.read_text()

@@ -8,9 +8,9 @@ from hypothesis import strategies as st
 from explorer import classroom
 from explorer.classroom import CONTROLS, Page
 from explorer.config import Config
-from explorer.config import from_query as config_from_query
-from explorer.config import to_query as config_to_query
 from explorer.lessons import CHALLENGES, LESSONS
+from explorer.links import from_query as config_from_query
+from explorer.links import to_query as config_to_query
 
 pages = st.builds(
     Page,

@@ -9,7 +9,8 @@ def test_explorer_does_not_import_streamlit():
         "explorer.training, explorer.diagnostics, explorer.figures, explorer.cli, "
         "explorer.mistakes, explorer.findings, explorer.lab, explorer.presets, "
         "explorer.inside, explorer.network_figures, explorer.export, "
-        "explorer.export_data, explorer.saving, explorer.lessons, explorer.classroom"
+        "explorer.export_data, explorer.saving, explorer.lessons, explorer.classroom, "
+        "explorer.links"
     )
     code = f"import sys, {modules}; print('streamlit' in sys.modules)"
     result = subprocess.run(

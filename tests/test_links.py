@@ -7,8 +7,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from explorer import config as cfg
-from explorer.config import Config, from_query, to_query
+from explorer.config import Config
 from explorer.datasets import DATASETS, check
+from explorer.links import from_query, to_query
 
 FIELDS = list(to_query(Config()))
 
