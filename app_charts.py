@@ -3,7 +3,7 @@
 import streamlit as st
 
 from app_state import PRESENT
-from explorer import diagnostics, figures
+from explorer import diagnostics, figures, plot_style
 from explorer.training import Run, Snapshot
 
 CHART_CONFIG = {"displaylogo": False}
@@ -12,7 +12,7 @@ CHART_CONFIG = {"displaylogo": False}
 def chart(container, fig, key: str) -> None:
     # The figures carry their own template and font sizes: no Streamlit theme.
     if st.session_state.get(PRESENT):
-        fig = figures.for_projector(fig)
+        fig = plot_style.for_projector(fig)
     container.plotly_chart(fig, key=key, theme=None, config=CHART_CONFIG)
 
 

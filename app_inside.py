@@ -7,7 +7,7 @@ import streamlit as st
 
 from app_charts import chart
 from app_state import TRAINER
-from explorer import inside, network_figures
+from explorer import inside, network_diagram, network_figures
 from explorer.training import BackgroundTrainer, Run, Snapshot
 
 DEAD_UNITS = "dead_units"  # session-state key: dead-unit shares by run, by epoch
@@ -24,7 +24,7 @@ def output_names(run: Run | Snapshot) -> list[str]:
 
 def show_network(run: Run | Snapshot) -> None:
     weights = inside.layer_weights(run.model)
-    fig = network_figures.network_figure(
+    fig = network_diagram.network_figure(
         weights, run.split.input_names, output_names(run)
     )
     chart(st, fig, "network_chart")

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from explorer import figures
+from explorer import plot_style
 
 HERE = Path(__file__).parent / "components"
 # Every row of a recent stretch of history, and an even sample of the rest, so
@@ -40,8 +40,8 @@ def live_loss(history: list[dict], log_y: bool) -> None:
             "train": [row["train_loss"] for row in rows],
             "test": [row["test_loss"] for row in rows],
             "log_y": log_y,
-            "font_size": figures.FONT_SIZE,
-            "height": figures.HEIGHT,
+            "font_size": plot_style.FONT_SIZE,
+            "height": plot_style.HEIGHT,
         },
         key="live_loss",
     )

@@ -6,10 +6,7 @@ bar for every colour.
 """
 
 import base64
-import functools
 import io
-import math
-import textwrap
 
 import contourpy
 import numpy as np
@@ -17,39 +14,27 @@ import pandas as pd
 import plotly.graph_objects as go
 from PIL import Image
 
-# Okabe-Ito: blue, orange, green, purple, vermillion, sky blue, yellow, black.
-PALETTE: list[str] = [
-    "#0072B2",
-    "#E69F00",
-    "#009E73",
-    "#CC79A7",
-    "#D55E00",
-    "#56B4E9",
-    "#F0E442",
-    "#000000",
-]
-# Viridis: sequential, and readable with every common colour-vision deficiency.
-SEQUENTIAL: list[str] = [
-    "#440154",
-    "#482878",
-    "#3E4989",
-    "#31688E",
-    "#26828E",
-    "#1F9E89",
-    "#35B779",
-    "#6ECE58",
-    "#B5DE2B",
-    "#FDE725",
-]
+from explorer.plot_style import (
+    FONT_SIZE,
+    GREY,
+    LEGEND_BELOW,
+    LEGEND_RIGHT,
+    LEGEND_ROOM,
+    NOTE_SIZE,
+    PALETTE,
+    SEQUENTIAL,
+    add_note,
+    annotation,
+    base_layout,
+    centre_message,
+    empty_figure,
+    epoch_ticks,
+    log_ticks,
+    new_figure,
+    titled_axis,
+    vertical_line,
+)
 
-FONT_SIZE = 16
-TITLE_SIZE = 20
-NOTE_SIZE = 13
-HEIGHT = 420
-MARGIN = {"l": 70, "r": 35, "t": 70, "b": 60}
-NOTE_WIDTH = 60  # characters per line of a note, so that it fits a narrow column
-NOTE_LINE = 18  # pixels per line of a note
-GREY = "#555555"
 SPLITS = ("train", "test")
 SPLIT_COLOR = {"train": PALETTE[0], "test": PALETTE[1]}
 SPLIT_DASH = {"train": "solid", "test": "dash"}
@@ -57,100 +42,8 @@ RUN_COLOR = {"A": PALETTE[3], "B": PALETTE[0]}  # a pinned run and the current o
 REGION_STRENGTH = 0.6  # how far a class region goes from white at full confidence
 METRIC_NAMES = ("accuracy", "R²")
 TASK_NAMES = ("binary", "multiclass", "regression")
-LEGEND_RIGHT = {"x": 1.02, "xanchor": "left", "y": 1, "yanchor": "top"}
-# Under the x axis title, so that the plane keeps the column's whole width.
-LEGEND_BELOW = {
-    "orientation": "h",
-    "x": 0,
-    "xanchor": "left",
-    "y": 0,
-    "yanchor": "bottom",
-    "yref": "container",  # pinned to the figure's bottom edge, whatever its size
-}
-LEGEND_ROOM = 90  # pixels added under a plane for up to three rows of legend
-LEGEND_TOP = {
-    "orientation": "h",
-    "x": 1,
-    "xanchor": "right",
-    "y": 1.02,
-    "yanchor": "bottom",
-}
 # A bare 0 leaves room for "100%" of the panel to its left.
 PERCENT_TICKS = {"tickvals": [0, 0.5, 1], "ticktext": ["0", "50%", "100%"]}
-
-
-# Figures as plain dicts, checked by the tests rather than on every call
-
-
-@functools.cache
-def _template() -> dict:
-    # plotly_white, cut to the flat figures and the trace types drawn here.
-    template = go.Layout(template="plotly_white").template.to_plotly_json()
-    kinds = ("scatter", "bar", "box", "heatmap")
-    data = {kind: template["data"][kind] for kind in kinds if kind in template["data"]}
-    keys = ("font", "hoverlabel", "paper_bgcolor", "plot_bgcolor", "xaxis", "yaxis")
-    layout = {key: template["layout"][key] for key in keys}
-    return {"data": data, "layout": {**layout, "colorway": PALETTE}}
-
-
-def _figure(traces: list[dict], layout: dict) -> go.Figure:
-    # Plotly's per-property validation costs ~20 ms a figure, too slow to redraw
-    # during training; tests/test_figures.py validates every figure instead.
-    return go.Figure(data=traces, layout=layout, _validate=False)
-
-
-def _axis(title: str, **settings) -> dict:
-    return {"title": {"text": title}, "automargin": True, **settings}
-
-
-def _layout(title: str, x_title: str, y_title: str, **settings) -> dict:
-    layout = {
-        "template": _template(),
-        "height": HEIGHT,
-        "font": {"size": FONT_SIZE},
-        "title": {
-            "text": title,
-            "font": {"size": TITLE_SIZE},
-            "x": 0.01,
-            "xanchor": "left",
-            "y": 1,
-            "yanchor": "top",
-            "pad": {"t": 14},
-        },
-        "margin": dict(MARGIN),
-        "hoverlabel": {"font": {"size": FONT_SIZE}},
-        "legend": LEGEND_TOP,
-        "xaxis": _axis(x_title),
-        "yaxis": _axis(y_title),
-        "annotations": [],
-        "shapes": [],
-    }
-    return {**layout, **settings}
-
-
-def _text(text: str, x: float, y: float, **settings) -> dict:
-    """An annotation placed on the plot area, (0, 0) bottom left to (1, 1)."""
-    place = {"xref": "paper", "yref": "paper", "x": x, "y": y, "showarrow": False}
-    return {"text": text, **place, **settings}
-
-
-def _message(text: str) -> dict:
-    return _text(text, 0.5, 0.5, font={"size": FONT_SIZE + 2, "color": GREY})
-
-
-def _empty(title: str, x_title: str, y_title: str, message: str, **yaxis) -> go.Figure:
-    """The axes a figure will have, bare, with a sentence saying why they are empty."""
-    layout = _layout(title, x_title, y_title, annotations=[_message(message)])
-    bare = {"showticklabels": False, "showgrid": False, "zeroline": False}
-    layout["xaxis"].update(bare)
-    layout["yaxis"].update(bare, **yaxis)
-    return _figure([], layout)
-
-
-def _vertical(x: float, axis: str = "x", **line) -> dict:
-    line = {"color": GREY, "dash": "dot", "width": 2, **line}
-    ends = {"x0": x, "x1": x, "y0": 0, "y1": 1}
-    return {"type": "line", "xref": axis, "yref": "paper", "line": line, **ends}
 
 
 def _by_split(frame: pd.DataFrame, columns: list[str]) -> dict[str, dict]:
@@ -206,36 +99,11 @@ def _curves(history: pd.DataFrame, column: str, hover: str) -> list[dict]:
     return traces
 
 
-def _epoch_ticks(layout: dict, history: pd.DataFrame) -> None:
-    # Whole epochs only: plotly would put ticks at 0.5 on a short history.
-    if history["epoch"].max() < 10:
-        layout["xaxis"]["dtick"] = 1
-
-
-def _log_ticks(values: np.ndarray) -> dict:
-    # Ticks at 1, 2, 5 × 10^k with plain labels: plotly's own log ticks label the
-    # in-between digits in a small font that cannot be read from the back row.
-    values = values[np.isfinite(values) & (values > 0)]
-    if values.size == 0:
-        return {}
-    low, high = float(values.min()), float(values.max())
-    decades = range(math.floor(math.log10(low)), math.ceil(math.log10(high)) + 1)
-    ticks = [m * 10.0**e for e in decades for m in (1, 2, 5)]
-    ticks = [t for t in ticks if low <= t <= high]
-    if len(ticks) < 2:
-        return {}
-    return {
-        "tickmode": "array",
-        "tickvals": ticks,
-        "ticktext": [f"{t:g}" for t in ticks],
-    }
-
-
 def _mark_epoch(layout: dict, epoch: int | None) -> None:
     # The line, and its epoch in the axis title, where no curve or legend hides it.
     if epoch is None:
         return
-    layout["shapes"].append(_vertical(epoch))
+    layout["shapes"].append(vertical_line(epoch))
     layout["xaxis"]["title"]["text"] = f"epoch (dotted line: epoch {epoch:,})"
 
 
@@ -250,16 +118,16 @@ def loss_figure(
     y_type = "log" if log_y else "linear"
     if history.empty:
         message = "press Train to see the loss curve"
-        return _empty("loss", "epoch", "loss", message, type=y_type)
+        return empty_figure("loss", "epoch", "loss", message, type=y_type)
 
-    layout = _layout("loss", "epoch", "loss", hovermode="x unified")
-    _epoch_ticks(layout, history)
+    layout = base_layout("loss", "epoch", "loss", hovermode="x unified")
+    epoch_ticks(layout, history)
     # 5×10⁹ rather than plotly's "5B", which reads as a unit.
     layout["yaxis"].update(type=y_type, exponentformat="power")
     if log_y:
-        layout["yaxis"].update(_log_ticks(_f32(history["loss"])))
+        layout["yaxis"].update(log_ticks(_f32(history["loss"])))
     _mark_epoch(layout, epoch_marker)
-    return _figure(_curves(history, "loss", ".4g"), layout)
+    return new_figure(_curves(history, "loss", ".4g"), layout)
 
 
 def compare_loss_figure(
@@ -272,14 +140,14 @@ def compare_loss_figure(
     own on the right.
     """
     if a.empty and b.empty:
-        return _empty("loss, A and B", "epoch", "loss", "no history yet")
+        return empty_figure("loss, A and B", "epoch", "loss", "no history yet")
     shared = losses[0] == losses[1]
     y_title = "loss" if shared else f"A: {losses[0]}"
-    layout = _layout("loss, A and B", "epoch", y_title, hovermode="x unified")
+    layout = base_layout("loss, A and B", "epoch", y_title, hovermode="x unified")
     y_type = "log" if log_y else "linear"
     layout["yaxis"].update(type=y_type, exponentformat="power")
     if not shared:
-        layout["yaxis2"] = _axis(
+        layout["yaxis2"] = titled_axis(
             f"B: {losses[1]}",
             overlaying="y",
             side="right",
@@ -299,7 +167,7 @@ def compare_loss_figure(
             if run == "B" and not shared:
                 trace["yaxis"] = "y2"
             traces.append(trace)
-    return _figure(traces, layout)
+    return new_figure(traces, layout)
 
 
 def metric_figure(
@@ -317,22 +185,22 @@ def metric_figure(
         )
     if history.empty:
         message = f"press Train to see the {metric_name} curve"
-        return _empty(metric_name, "epoch", metric_name, message)
+        return empty_figure(metric_name, "epoch", metric_name, message)
 
-    layout = _layout(metric_name, "epoch", metric_name, hovermode="x unified")
-    _epoch_ticks(layout, history)
+    layout = base_layout(metric_name, "epoch", metric_name, hovermode="x unified")
+    epoch_ticks(layout, history)
     _mark_epoch(layout, epoch_marker)
     if metric_name == "accuracy":
         layout["yaxis"].update(range=[0, 1.02], tickformat=".0%")
-        return _figure(_curves(history, "metric", ".1%"), layout)
+        return new_figure(_curves(history, "metric", ".1%"), layout)
 
     lowest = float(history["metric"].min())
     layout["yaxis"]["range"] = [max(min(0.0, lowest), -1.0) - 0.02, 1.02]
     if lowest < -1:
-        note = _text("R² below −1 is off the chart", 1, 0, xanchor="right")
+        note = annotation("R² below −1 is off the chart", 1, 0, xanchor="right")
         note.update(yanchor="bottom", font={"size": NOTE_SIZE, "color": GREY})
         layout["annotations"].append(note)
-    return _figure(_curves(history, "metric", ".3f"), layout)
+    return new_figure(_curves(history, "metric", ".3f"), layout)
 
 
 # Decision boundary and fitted surface: the grid travels as one PNG image
@@ -544,17 +412,6 @@ def _shade(xs, ys, values, points, task, class_names, axis_titles):
     return _sequential_pixels(values, low, high), traces, "fitted surface"
 
 
-def _add_note(layout: dict, note: str) -> None:
-    # Between the title and the plot, wrapped so that it is never cut off; the
-    # figure grows by the note's height, so the plot keeps its size.
-    lines = textwrap.wrap(note, NOTE_WIDTH)
-    text = _text("<br>".join(lines), 0, 1.01, xanchor="left", yanchor="bottom")
-    text.update(align="left", font={"size": NOTE_SIZE, "color": GREY})
-    layout["annotations"].append(text)
-    layout["margin"]["t"] += NOTE_LINE * len(lines)
-    layout["height"] += NOTE_LINE * len(lines)
-
-
 def decision_boundary_figure(
     xs: np.ndarray,
     ys: np.ndarray,
@@ -588,7 +445,7 @@ def decision_boundary_figure(
     x0, x1, y0, y1 = float(xs[0]), float(xs[-1]), float(ys[0]), float(ys[-1])
     image = {"source": _png_uri(pixels), "xref": "x", "yref": "y", "x": x0, "y": y1}
     image.update(sizex=x1 - x0, sizey=y1 - y0, sizing="stretch", layer="below")
-    layout = _layout(title, *axis_titles, images=[image], legend=LEGEND_BELOW)
+    layout = base_layout(title, *axis_titles, images=[image], legend=LEGEND_BELOW)
     layout["margin"]["b"] += LEGEND_ROOM
     layout["height"] += LEGEND_ROOM
     bare = {"showgrid": False, "zeroline": False}
@@ -602,8 +459,8 @@ def decision_boundary_figure(
         layout["xaxis"]["constrain"] = "domain"
         layout["yaxis"].update(scaleanchor="x", scaleratio=1, constrain="domain")
     if note:
-        _add_note(layout, note)
-    return _figure(traces, layout)
+        add_note(layout, note)
+    return new_figure(traces, layout)
 
 
 # One input: the fitted curve
@@ -652,7 +509,7 @@ def fit_curve_figure(
             "<br>predicted %{y:.3g}<extra></extra>",
         }
     )
-    return _figure(traces, _layout("fitted curve", x_title, y_title))
+    return new_figure(traces, base_layout("fitted curve", x_title, y_title))
 
 
 # What the network outputs
@@ -711,26 +568,30 @@ def _class_outputs(
     # Two panels side by side, train and test, sharing the y axis.
     if task == "binary":
         panel_title, panel = _positive(class_names), {"range": [0, 1]}
-        layout = _layout("output by true class", panel_title, "count", bargap=0.1)
-        layout["shapes"] += [_vertical(0.5, "x"), _vertical(0.5, "x2")]
+        layout = base_layout("output by true class", panel_title, "count", bargap=0.1)
+        layout["shapes"] += [vertical_line(0.5, "x"), vertical_line(0.5, "x2")]
         layout["legend"] = LEGEND_RIGHT
     else:
         # One x title under both panels; the y tick labels name each box's colour,
         # so no legend is needed.
         panel_title, panel = "", {"range": [0, 1.02], **PERCENT_TICKS}
-        layout = _layout("confidence by true class", "", "true class", showlegend=False)
+        layout = base_layout(
+            "confidence by true class", "", "true class", showlegend=False
+        )
         layout["yaxis"].update(
             categoryorder="array", categoryarray=class_names, autorange="reversed"
         )
         x_title = "confidence of the predicted class"
-        layout["annotations"].append(_text(x_title, 0.5, 0, yanchor="top", yshift=-32))
+        layout["annotations"].append(
+            annotation(x_title, 0.5, 0, yanchor="top", yshift=-32)
+        )
 
     layout["xaxis"].update(domain=[0, 0.43], anchor="y", **panel)
-    layout["xaxis2"] = _axis(panel_title, domain=[0.57, 1], anchor="y", **panel)
+    layout["xaxis2"] = titled_axis(panel_title, domain=[0.57, 1], anchor="y", **panel)
     layout["margin"]["t"] = 90
     for x, split in ((0.215, "train"), (0.785, "test")):
-        layout["annotations"].append(_text(split, x, 1.01, yanchor="bottom"))
-    return _figure(_panels(points, task, class_names), layout)
+        layout["annotations"].append(annotation(split, x, 1.01, yanchor="bottom"))
+    return new_figure(_panels(points, task, class_names), layout)
 
 
 def _regression_outputs(points: pd.DataFrame) -> go.Figure:
@@ -754,10 +615,10 @@ def _regression_outputs(points: pd.DataFrame) -> go.Figure:
             "hoverinfo": "skip",
         }
     )
-    layout = _layout("predicted vs true", "true value", "predicted value")
+    layout = base_layout("predicted vs true", "true value", "predicted value")
     layout["xaxis"]["range"] = span
     layout["yaxis"]["range"] = span
-    return _figure(traces, layout)
+    return new_figure(traces, layout)
 
 
 def output_figure(points: pd.DataFrame, task: str, class_names: list[str]) -> go.Figure:
@@ -770,7 +631,7 @@ def output_figure(points: pd.DataFrame, task: str, class_names: list[str]) -> go
     if task not in TASK_NAMES:
         raise ValueError(f"task must be one of {', '.join(TASK_NAMES)}; got {task!r}")
     if points.empty:
-        return _empty("outputs", "", "", "no predictions to show yet")
+        return empty_figure("outputs", "", "", "no predictions to show yet")
     if task == "regression":
         return _regression_outputs(points)
     return _class_outputs(points, task, class_names)
@@ -780,16 +641,16 @@ def residual_figure(points: pd.DataFrame) -> go.Figure:
     """Regression residuals (target − prediction) against the prediction."""
     title, x_title, y_title = "residuals", "predicted value", "true − predicted"
     if points.empty:
-        return _empty(title, x_title, y_title, "no predictions to show yet")
+        return empty_figure(title, x_title, y_title, "no predictions to show yet")
 
     points = points.assign(residual=points["target"] - points["prediction"])
     hover = "predicted %{x:.3g}<br>residual %{y:.3g}"
     traces = _split_scatter(points, "prediction", "residual", hover)
-    layout = _layout(title, x_title, y_title)
+    layout = base_layout(title, x_title, y_title)
     line = {"color": "black", "width": 2}
     zero = {"type": "line", "xref": "paper", "yref": "y", "line": line}
     layout["shapes"].append({**zero, "x0": 0, "x1": 1, "y0": 0, "y1": 0})
-    return _figure(traces, layout)
+    return new_figure(traces, layout)
 
 
 def confusion_figure(
@@ -821,43 +682,9 @@ def confusion_figure(
     }
     total, correct = int(counts.sum()), int(np.trace(counts))
     score = f": {correct}/{total} correct" if total else ""
-    layout = _layout(f"confusion matrix ({split}){score}", "predicted", "true")
+    layout = base_layout(f"confusion matrix ({split}){score}", "predicted", "true")
     layout["xaxis"].update(type="category", showgrid=False)
     layout["yaxis"].update(type="category", autorange="reversed", showgrid=False)
     if not total:
-        layout["annotations"].append(_message(f"no {split} points yet"))
-    return _figure([heatmap], layout)
-
-
-# Presenter mode
-
-
-def _scaled_fonts(value, scale: float):
-    # Every font size in a layout or a trace, wherever it is nested.
-    if isinstance(value, dict):
-        scaled = {k: _scaled_fonts(v, scale) for k, v in value.items()}
-        for key in ("font", "tickfont", "textfont"):
-            font = scaled.get(key)
-            if isinstance(font, dict) and isinstance(font.get("size"), int | float):
-                font["size"] = round(font["size"] * scale)
-        return scaled
-    if isinstance(value, list | tuple):
-        return [_scaled_fonts(v, scale) for v in value]
-    return value
-
-
-def for_projector(fig: go.Figure, scale: float = 1.4) -> go.Figure:
-    """`fig` with every text `scale` times larger and the plot taller to match,
-    readable from the back of a room. Text set by no font size of its own (tick
-    labels) follows the layout's font."""
-    layout = fig.layout.to_plotly_json()
-    layout.setdefault("font", {}).setdefault("size", FONT_SIZE)
-    layout = _scaled_fonts(layout, scale)
-    if "height" in layout:
-        layout["height"] = round(layout["height"] * (1 + (scale - 1) / 2))
-    margin = layout.get("margin", {})
-    for side in ("l", "t", "b"):
-        if side in margin:
-            margin[side] = round(margin[side] * scale)
-    traces = [_scaled_fonts(trace.to_plotly_json(), scale) for trace in fig.data]
-    return _figure(traces, layout)
+        layout["annotations"].append(centre_message(f"no {split} points yet"))
+    return new_figure([heatmap], layout)

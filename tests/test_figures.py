@@ -9,7 +9,7 @@ import plotly.graph_objects as go
 import pytest
 from PIL import Image
 
-from explorer import figures
+from explorer import figures, plot_style
 from explorer.figures import PALETTE
 
 HISTORY_COLUMNS = ["epoch", "split", "loss", "metric"]
@@ -190,9 +190,12 @@ def test_figure_is_styled_for_a_projector(name):
     # plane), base font and white template everywhere, and a title.
     fig = ALL_FIGURES[name]()
     note_lines = 1 if name == "boundary_note" else 0
-    legend = figures.LEGEND_ROOM if name.startswith("boundary") else 0
-    assert fig.layout.height == figures.HEIGHT + figures.NOTE_LINE * note_lines + legend
-    assert fig.layout.font.size == figures.FONT_SIZE
+    legend = plot_style.LEGEND_ROOM if name.startswith("boundary") else 0
+    assert (
+        fig.layout.height
+        == plot_style.HEIGHT + plot_style.NOTE_LINE * note_lines + legend
+    )
+    assert fig.layout.font.size == plot_style.FONT_SIZE
     assert fig.layout.template.layout.plot_bgcolor == "white"
     assert fig.layout.title.text
 
@@ -218,7 +221,7 @@ def test_changing_one_figure_leaves_the_next_untouched():
     fig = boundary("binary")
     fig.update_layout(legend_x=0.3, template_layout_plot_bgcolor="red")
     fresh = boundary("binary")
-    assert fresh.layout.legend.x == figures.LEGEND_BELOW["x"]
+    assert fresh.layout.legend.x == plot_style.LEGEND_BELOW["x"]
     assert fresh.layout.template.layout.plot_bgcolor == "white"
 
 
@@ -483,12 +486,12 @@ def test_boundary_note_is_wrapped_and_given_room():
     (text,) = annotation_texts(fig)
     lines = text.split("<br>")
     assert len(lines) > 1
-    assert all(len(line) <= figures.NOTE_WIDTH for line in lines)
+    assert all(len(line) <= plot_style.NOTE_WIDTH for line in lines)
     assert " ".join(lines) == note
     # The figure grows by the note's height; the plot keeps its own.
     plain = boundary("multiclass").layout
     extra = fig.layout.margin.t - plain.margin.t
-    assert extra >= figures.NOTE_LINE * len(lines)
+    assert extra >= plot_style.NOTE_LINE * len(lines)
     assert fig.layout.height - plain.height == extra
 
 
@@ -672,7 +675,7 @@ def test_surface_legend_shows_shapes_not_value_colours():
     assert names(fig) == ["train (colour: true value)", "test (colour: true value)"]
     for trace in fig.data:
         if trace.showlegend is not False and trace.name.endswith("true value)"):
-            assert trace.marker.color == figures.GREY and trace.x == (None,)
+            assert trace.marker.color == plot_style.GREY and trace.x == (None,)
 
 
 # Presenter mode
@@ -682,7 +685,7 @@ def test_surface_legend_shows_shapes_not_value_colours():
 def test_for_projector_enlarges_every_font_and_leaves_the_figure_alone(name):
     fig = ALL_FIGURES[name]()
     before = fig.to_dict()
-    big = figures.for_projector(fig, scale=1.5)
+    big = plot_style.for_projector(fig, scale=1.5)
     go.Figure(big.to_dict())  # still valid plotly
     assert fig.to_dict() == before
 
@@ -703,7 +706,7 @@ def test_for_projector_enlarges_every_font_and_leaves_the_figure_alone(name):
     big_dict = big.to_dict()
     big_sizes = sizes({k: v for k, v in big_dict.items() if k != "layout"}, [])
     big_sizes += sizes({"layout": {**big_dict["layout"], "template": None}}, [])
-    assert big_dict["layout"]["font"]["size"] == round(figures.FONT_SIZE * 1.5)
+    assert big_dict["layout"]["font"]["size"] == round(plot_style.FONT_SIZE * 1.5)
     assert len(big_sizes) >= len(small_sizes) and big_sizes
     assert min(big_sizes) >= round(min(small_sizes, default=10) * 1.5) - 1
     assert big_dict["layout"]["height"] > before["layout"]["height"]

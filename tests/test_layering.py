@@ -10,7 +10,7 @@ def test_explorer_does_not_import_streamlit():
         "explorer.mistakes, explorer.findings, explorer.lab, explorer.presets, "
         "explorer.inside, explorer.network_figures, explorer.export, "
         "explorer.export_data, explorer.saving, explorer.lessons, explorer.classroom, "
-        "explorer.links"
+        "explorer.links, explorer.plot_style, explorer.network_diagram"
     )
     code = f"import sys, {modules}; print('streamlit' in sys.modules)"
     result = subprocess.run(

@@ -7,8 +7,9 @@ import plotly.graph_objects as go
 import pytest
 from test_figures import keys_with_underscores
 
-from explorer import figures
+from explorer import network_diagram as nd
 from explorer import network_figures as nf
+from explorer import plot_style
 from explorer.figures import PALETTE
 
 LARGEST = [30, 128, 128, 128, 128, 128, 128, 6]
@@ -23,7 +24,7 @@ def tiny_weights() -> list[tuple[np.ndarray, np.ndarray]]:
 
 
 def tiny_network(**settings) -> go.Figure:
-    return nf.network_figure(tiny_weights(), ["x1", "x2"], ["logit"], **settings)
+    return nd.network_figure(tiny_weights(), ["x1", "x2"], ["logit"], **settings)
 
 
 def random_weights(widths: list[int]) -> list[tuple[np.ndarray, np.ndarray]]:
@@ -40,7 +41,7 @@ def random_weights(widths: list[int]) -> list[tuple[np.ndarray, np.ndarray]]:
 def largest_network() -> go.Figure:
     inputs = [f"feature {k}" for k in range(30)]
     outputs = [f"class {k}" for k in range(6)]
-    return nf.network_figure(random_weights(LARGEST), inputs, outputs)
+    return nd.network_figure(random_weights(LARGEST), inputs, outputs)
 
 
 def unit_grid(n_units: int, shift: float = -0.5) -> tuple[np.ndarray, ...]:
@@ -119,7 +120,7 @@ def test_figure_is_valid_plotly(name):
 @pytest.mark.parametrize("name", ALL_FIGURES)
 def test_figure_is_styled_for_a_projector(name):
     fig = ALL_FIGURES[name]()
-    assert fig.layout.font.size == figures.FONT_SIZE
+    assert fig.layout.font.size == plot_style.FONT_SIZE
     assert fig.layout.template.layout.plot_bgcolor == "white"
     assert fig.layout.title.text
 
@@ -169,7 +170,7 @@ def test_network_links_are_coloured_by_sign_and_wide_by_size():
     by_color = {c: [] for c in (PALETTE[1], PALETTE[0])}
     for trace in links(fig):
         by_color[trace.line.color].append(trace.line.width)
-    widths = nf.LINK_WIDTHS
+    widths = nd.LINK_WIDTHS
     assert by_color[PALETTE[1]] == [widths[1], widths[2], widths[3]]
     assert by_color[PALETTE[0]] == [widths[0], widths[2], widths[3]]
     # Thin links first, so that the strongest are drawn on top.
@@ -183,7 +184,7 @@ def test_network_legend_has_one_entry_per_sign_with_its_thickest_line():
     shown = [t for t in fig.data if t.showlegend]
     assert [t.name for t in shown] == ["positive weight", "negative weight"]
     assert [t.legendrank for t in shown] == [1, 2]
-    assert {t.line.width for t in shown} == {nf.LINK_WIDTHS[3]}
+    assert {t.line.width for t in shown} == {nd.LINK_WIDTHS[3]}
 
 
 def test_network_link_runs_between_its_two_nodes():
@@ -220,7 +221,7 @@ def test_network_names_inputs_and_outputs_and_labels_columns():
 
 def test_network_draws_only_the_strongest_links_and_says_so():
     weights = random_weights(LARGEST)
-    fig = nf.network_figure(weights, ["x"] * 30, ["y"] * 6, max_links=400)
+    fig = nd.network_figure(weights, ["x"] * 30, ["y"] * 6, max_links=400)
     midpoints = next(t for t in fig.data if t.mode == "markers")
     drawn = np.abs(midpoints.customdata)
     # Seven layers share the 400: the 30 × 128 ... 128 × 6 layers get 57 each
@@ -246,7 +247,7 @@ def test_largest_network_shrinks_dense_columns_and_names_nothing_unreadable():
     assert 4 <= hidden.max() < 8 and outputs.min() > hidden.max()
     assert len(inputs.text) == 0  # 30 input names would overlap
     assert [t.strip() for t in units.text[-6:]] == [f"class {k}" for k in range(6)]
-    assert fig.layout.height > figures.HEIGHT
+    assert fig.layout.height > plot_style.HEIGHT
 
 
 def test_largest_network_labels_its_eight_columns_a_word_a_line():
