@@ -1,3 +1,5 @@
+import csv
+import io
 import subprocess
 import sys
 import warnings
@@ -5,9 +7,14 @@ import warnings
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
+from explorer import tables
+from explorer.config import TASKS
 from explorer.tables import (
     MAX_BYTES,
+    MISSING_MARKERS,
     Format,
     Prepared,
     TableError,
@@ -451,3 +458,117 @@ def test_tables_imports_neither_streamlit_nor_torch():
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == "False False"
+
+
+# Any bytes at all: a clean Prepared or a TableError, never another exception.
+
+ENCODINGS = ("utf-8", "utf-8-sig", "cp1252")
+VARIANTS = MISSING_MARKERS + (" NA ", "Null", "oops", "1e400", "inf", '"a,b"', '"')
+
+
+@st.composite
+def csv_files(draw) -> bytes:
+    if draw(st.integers(0, 9)) == 0:
+        return draw(st.binary(max_size=400))
+    encoding = draw(st.sampled_from(ENCODINGS))
+    delimiter = draw(st.sampled_from(tables.DELIMITERS))
+    decimal_comma = delimiter != "," and draw(st.booleans())
+    letters = st.characters(
+        codec="cp1252" if encoding == "cp1252" else "utf-8",
+        exclude_categories=("Cs", "Cc"),
+    )
+    words = st.text(letters, max_size=6)
+    number = st.one_of(
+        st.integers(-3, 3).map(str),
+        st.floats(-1e6, 1e6).map(lambda v: f"{v:.4g}"),
+    )
+    if decimal_comma:
+        number = number.map(lambda text: text.replace(".", ","))
+    cell = st.one_of(
+        number,
+        number,
+        st.sampled_from(["red", "blue", "green"]),
+        st.sampled_from(VARIANTS),
+        words,
+    )
+    n_columns = draw(st.integers(1, 5))
+    ragged = draw(st.integers(0, 7)) == 0
+    rows = [draw(st.lists(words, min_size=n_columns, max_size=n_columns))]
+    for _ in range(draw(st.integers(0, 25))):
+        width = draw(st.integers(0, n_columns + 1)) if ragged else n_columns
+        rows.append(draw(st.lists(cell, min_size=width, max_size=width)))
+
+    line_end = draw(st.sampled_from(["\n", "\r\n"]))
+    if draw(st.booleans()):
+        out = io.StringIO()
+        csv.writer(out, delimiter=delimiter, lineterminator=line_end).writerows(rows)
+        text = out.getvalue()
+    else:
+        text = line_end.join(delimiter.join(row) for row in rows)
+    return text.encode(encoding)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(raw=csv_files(), data=st.data())
+def test_any_file_gives_clean_arrays_or_a_table_error(raw, data):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        try:
+            table = read_table(raw)
+        except TableError:
+            return
+        column_report(table)
+        names = list(table.frame.columns)
+        target = data.draw(st.sampled_from(names))
+        inputs = data.draw(st.none() | st.lists(st.sampled_from(names), unique=True))
+        try:
+            prepared = prepare(
+                table,
+                target,
+                inputs,
+                task=data.draw(st.sampled_from(TASKS)),
+                missing=data.draw(st.sampled_from(tables.MISSING_OPTIONS)),
+                one_hot=data.draw(st.booleans()),
+                seed=data.draw(st.integers(0, 2**31 - 1)),
+            )
+        except TableError:
+            return
+    check_prepared(prepared)
+
+
+@st.composite
+def frames(draw) -> pd.DataFrame:
+    n_rows = draw(st.integers(1, 20))
+    columns = {}
+    for k in range(draw(st.integers(2, 5))):
+        kind = draw(st.sampled_from(["int", "float", "text"]))
+        if kind == "int":
+            values = st.integers(-1000, 1000)
+        elif kind == "float":
+            values = st.floats(-1e9, 1e9, allow_subnormal=False)
+        else:
+            values = st.text("abcdé", min_size=1, max_size=5).map(lambda t: "t" + t)
+        columns[f"c{k}é"] = draw(st.lists(values, min_size=n_rows, max_size=n_rows))
+    return pd.DataFrame(columns)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    frame=frames(),
+    encoding=st.sampled_from(ENCODINGS),
+    sep_decimal=st.sampled_from(
+        [(",", "."), (";", ","), (";", "."), ("\t", "."), ("|", ",")]
+    ),
+)
+def test_a_written_frame_reads_back(frame, encoding, sep_decimal):
+    # What pandas writes, read_table reads back: columns, numbers and text.
+    sep, decimal = sep_decimal
+    raw = frame.to_csv(sep=sep, decimal=decimal, index=False).encode(encoding)
+    table = read_table(raw)
+    assert table.format.delimiter == sep and table.format.encoding == encoding
+    assert list(table.frame.columns) == list(frame.columns)
+    for name in frame.columns:
+        if pd.api.types.is_numeric_dtype(frame[name]):
+            np.testing.assert_allclose(table.frame[name], frame[name], rtol=1e-15)
+        else:
+            assert table.frame[name].tolist() == frame[name].tolist()
