@@ -8,6 +8,7 @@ import logging
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -22,6 +23,14 @@ MAX_CLASSES = 20  # a classification target with more distinct values is refused
 MAX_CATEGORIES = 20  # a text input with more distinct values is not one-hot encoded
 MISSING_MARKERS = ("", "NA", "N/A", "n/a", "na", "?", "NaN", "nan", "null", "NULL", "-")
 MISSING_OPTIONS = ("drop", "fill")
+
+EXAMPLES_DIR = Path(__file__).resolve().parent / "examples"
+# Bundled example files; in each, the last column is the target.
+EXAMPLES: dict[str, Path] = {
+    "penguins_like": EXAMPLES_DIR / "penguins_like.csv",
+    "house_prices": EXAMPLES_DIR / "house_prices.csv",
+    "exam_results": EXAMPLES_DIR / "exam_results.csv",
+}
 
 DELIMITERS = (",", ";", "\t", "|")
 DELIMITER_NAMES = {",": "commas", ";": "semicolons", "\t": "tabs", "|": "bars (|)"}

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from explorer import tables
 from explorer.config import TASKS
 from explorer.tables import (
+    EXAMPLES,
     MAX_BYTES,
     MISSING_MARKERS,
     Format,
@@ -48,6 +49,87 @@ def check_prepared(prepared: Prepared) -> None:
             n: k for k, n in enumerate(prepared.class_names)
         }
         assert prepared.task != "binary" or K == 2
+
+
+# The bundled examples: invented data, made by this seeded script. Running this file
+# as a script writes them (python tests/test_tables.py).
+
+
+def _penguins_like(rng) -> bytes:
+    # Semicolons and decimal commas, a text target and a text input, a few gaps.
+    species = {
+        "Adelie": (38.8, 18.3, 190, 3700, ("Torgersen", "Biscoe", "Dream")),
+        "Chinstrap": (48.8, 18.4, 196, 3730, ("Dream",)),
+        "Gentoo": (47.5, 15.0, 217, 5080, ("Biscoe",)),
+    }
+    rows = [["island", "bill_length_mm", "bill_depth_mm", "flipper_length_mm"]]
+    rows[0] += ["body_mass_g", "species"]
+    for k in range(150):
+        name = list(species)[k % 3]
+        bill, depth, flipper, mass, islands = species[name]
+        rows.append(
+            [
+                islands[rng.integers(len(islands))],
+                f"{bill + rng.normal(0, 2.5):.1f}".replace(".", ","),
+                f"{depth + rng.normal(0, 1.0):.1f}".replace(".", ","),
+                int(flipper + rng.normal(0, 6)),
+                int(mass + rng.normal(0, 400)),
+                name,
+            ]
+        )
+    for row, column in zip(
+        rng.choice(range(1, 151), 6, replace=False), (1, 2, 4, 5, 3, 1), strict=True
+    ):
+        rows[row][column] = "NA"
+    return csv_bytes(rows, ";")
+
+
+def _house_prices(rng) -> bytes:
+    # Commas, a regression target in k€ and a numeric column with stray text.
+    rows = [["size_m2", "rooms", "age_years", "distance_km", "price_keur"]]
+    for _ in range(200):
+        size = rng.uniform(35, 220)
+        rooms = max(1, int(size / 28 + rng.normal(0, 0.8)))
+        age = rng.integers(0, 80)
+        distance = rng.uniform(0.5, 30)
+        price = 2.6 * size * np.exp(-age / 120) * (1.4 - distance / 60)
+        price += rng.normal(0, 25)
+        rows.append(
+            [f"{size:.0f}", rooms, age, f"{distance:.1f}", f"{max(price, 40):.1f}"]
+        )
+    rows[37][2], rows[142][2] = "unknown", "new"
+    return csv_bytes(rows, ",")
+
+
+def _exam_results(rng) -> bytes:
+    # Tabs, Windows-1252 with accented column names, labels -1 (failed) and 1.
+    rows = [["heures_étude", "sommeil_h", "cafés_par_jour", "cours_€", "résultat"]]
+    for _ in range(240):
+        hours = rng.uniform(0, 40)
+        sleep = rng.normal(7, 1.2)
+        coffee = rng.poisson(2)
+        tutoring = rng.choice([0, 0, 0, 50, 120])
+        score = 0.12 * hours + 0.5 * (sleep - 7) - 0.2 * coffee + tutoring / 200
+        passed = score + rng.normal(0, 0.8) > 2.0
+        rows.append(
+            [f"{hours:.1f}", f"{sleep:.1f}", coffee, tutoring, 1 if passed else -1]
+        )
+    rows[11][1] = ""
+    return csv_bytes(rows, "\t", encoding="cp1252", line_end="\r\n")
+
+
+def example_files() -> dict[str, bytes]:
+    makers = {
+        "penguins_like": _penguins_like,
+        "house_prices": _house_prices,
+        "exam_results": _exam_results,
+    }
+    return {name: make(np.random.default_rng(7)) for name, make in makers.items()}
+
+
+def write_examples() -> None:
+    for name, raw in example_files().items():
+        EXAMPLES[name].write_bytes(raw)
 
 
 # Formats
@@ -452,6 +534,48 @@ def test_prepare_samples_large_tables_with_the_seed():
     assert not np.array_equal(prepared.X, other.X)
 
 
+# Bundled examples
+
+
+def test_examples_are_the_files_the_script_makes():
+    for name, raw in example_files().items():
+        assert EXAMPLES[name].read_bytes() == raw, f"run python {__file__}"
+
+
+@pytest.mark.parametrize(
+    "name, fmt, task",
+    [
+        ("penguins_like", Format("utf-8", ";", ","), "multiclass"),
+        ("house_prices", Format("utf-8", ",", "."), "regression"),
+        ("exam_results", Format("cp1252", "\t", "."), "binary"),
+    ],
+)
+def test_examples_load_and_prepare(name, fmt, task):
+    raw = EXAMPLES[name].read_bytes()
+    assert len(raw) < 20_000
+    table = read_table(raw)
+    assert table.format == fmt
+    target = table.frame.columns[-1]
+    assert suggest_task(table.frame[target]) == task
+    for missing in tables.MISSING_OPTIONS:
+        prepared = prepare(
+            table, target, None, task=task, missing=missing, one_hot=True
+        )
+        check_prepared(prepared)
+        assert prepared.n_rows_used >= 0.9 * prepared.n_rows_read
+
+
+def test_examples_show_what_they_are_for():
+    penguins = read_table(EXAMPLES["penguins_like"].read_bytes())
+    assert penguins.columns["island"].kind == "text"
+    assert sum(column.missing for column in penguins.columns.values()) == 6
+    houses = read_table(EXAMPLES["house_prices"].read_bytes())
+    assert houses.columns["age_years"].stray_values == ("unknown", "new")
+    exams = read_table(EXAMPLES["exam_results"].read_bytes())
+    assert "cafés_par_jour" in exams.columns and "cours_€" in exams.columns
+    assert prepare(exams, "résultat", None, task="binary").class_names == ["-1", "1"]
+
+
 def test_tables_imports_neither_streamlit_nor_torch():
     code = "import sys, explorer.tables; print('streamlit' in sys.modules, 'torch' in sys.modules)"
     result = subprocess.run(
@@ -572,3 +696,7 @@ def test_a_written_frame_reads_back(frame, encoding, sep_decimal):
             np.testing.assert_allclose(table.frame[name], frame[name], rtol=1e-15)
         else:
             assert table.frame[name].tolist() == frame[name].tolist()
+
+
+if __name__ == "__main__":
+    write_examples()
