@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from explorer.config import (
     ACTIVATIONS,
+    CSV,
     DEVICES,
     EXTRA_FEATURES,
     MISTAKES,
@@ -43,13 +44,21 @@ def _flag(text: str) -> bool:
     raise ValueError(f"expected true or false, got {text!r}")
 
 
+def _delimiter(text: str) -> str:
+    # A tab is hard to type on a command line: "tab" and "\t" name it too.
+    return "\t" if text in ("tab", "\\t") else text
+
+
 # How each config field is read from text; choices are listed in --help.
 PARSERS = {
     "hidden": parse_hidden,
     "batch_size": parse_batch_size,
     "features": _names,
     "mistakes": _names,
+    "inputs": _names,
     "standardize": _flag,
+    "one_hot": _flag,
+    "delimiter": _delimiter,
 }
 CHOICES = {
     "task": TASKS,
@@ -64,6 +73,12 @@ SHOWN_DEFAULTS = {
     "batch_size": "full",
     "features": "none",
     "mistakes": "none",
+    "csv": "none",
+    "target": "the file's last column",
+    "inputs": "every other column",
+    "delimiter": "detected",
+    "decimal": "detected",
+    "encoding": "detected",
 }
 HELP = {
     "hidden": "widths of the hidden layers, like 8,8; none for no hidden layer",
@@ -72,6 +87,15 @@ HELP = {
     "standardize": "standardise inputs with training-split statistics (true/false)",
     "optimizer": "momentum is SGD with momentum 0.9",
     "mistakes": f"mistakes to make on purpose, comma-separated: {','.join(MISTAKES)}",
+    "csv": "train on a CSV file of your own (the task is suggested from its target)",
+    "csv_digest": "set from the file given with --csv",
+    "target": "with --csv: the column to predict",
+    "inputs": "with --csv: the input columns, comma-separated",
+    "missing": "with --csv: drop rows with a gap in an input, or fill the gap",
+    "one_hot": "with --csv: one-hot encode text inputs instead of leaving them out",
+    "delimiter": "with --csv: , ; | or tab",
+    "decimal": "with --csv: . or ,",
+    "encoding": "with --csv: utf-8, utf-8-sig, utf-16 or cp1252",
 }
 
 
@@ -167,6 +191,8 @@ def _config(args: argparse.Namespace) -> Config:
     if args.preset is not None:
         return PRESETS[args.preset].config.replace(**given)
     values = dict(given)
+    if values.get("csv"):
+        return _csv_config(values)
     # A dataset alone implies its task; a task alone takes its default dataset; the
     # noise is the dataset's own.
     if "task" not in values:
@@ -177,6 +203,32 @@ def _config(args: argparse.Namespace) -> Config:
     if "noise" not in values:
         entry = DATASETS.get(values["dataset"])
         values["noise"] = entry.default_noise if entry else Config.noise
+    return Config(**values)
+
+
+def _csv_config(values: dict) -> Config:
+    # A file of your own: read it, hold it for the run, and suggest the task from
+    # its target column when none is given.
+    from pathlib import Path
+
+    from explorer import tables
+
+    path = Path(values["csv"])
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        raise ValueError(f"cannot read {path}: {error.strerror}") from None
+    values.update(dataset=CSV, csv_digest=tables.register(raw))
+    if "target" not in values or "task" not in values:
+        fmt = tables.config_format(raw, Config(**{**values, "dataset": "moons"}))
+        table = tables.read_table(raw, fmt)
+        values.setdefault("target", list(table.frame.columns)[-1])
+        if values["target"] not in table.frame.columns:
+            raise ValueError(
+                f"{path.name} has no column {values['target']!r}; its columns: "
+                + ", ".join(map(str, table.frame.columns))
+            )
+        values.setdefault("task", tables.suggest_task(table.frame[values["target"]]))
     return Config(**values)
 
 

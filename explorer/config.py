@@ -22,6 +22,13 @@ MISTAKES = tuple(MISTAKE_TASKS)
 # Playground's extra inputs, computed from the two raw coordinates of 2-D data.
 EXTRA_FEATURES = ("x1_squared", "x2_squared", "x1_x2", "sin_x1", "sin_x2")
 
+# Your own data: dataset CSV reads a file; "" lets the file's format be detected.
+CSV = "csv"
+CSV_DELIMITERS = ("", ",", ";", "\t", "|")
+CSV_DECIMALS = ("", ".", ",")
+CSV_ENCODINGS = ("", "utf-8", "utf-8-sig", "utf-16", "cp1252")
+MISSING = ("drop", "fill")  # rows with a gap in an input: dropped, or the gap filled
+
 MAX_HIDDEN_LAYERS = 6
 MAX_WIDTH = 128
 MAX_EPOCHS = 5_000
@@ -49,6 +56,15 @@ DATA_FIELDS = frozenset(
         "features",
         "seed",
         "mistakes",  # noise_labels changes the data
+        "csv",
+        "csv_digest",
+        "target",
+        "inputs",
+        "missing",
+        "one_hot",
+        "delimiter",
+        "decimal",
+        "encoding",
     }
 )
 
@@ -60,10 +76,11 @@ def _check_types(config: "Config") -> None:
         value = getattr(config, name)
         if isinstance(value, bool) or not isinstance(value, Real):
             raise ValueError(f"{name} must be a number, got {value!r}")
-    if not isinstance(config.standardize, bool):
-        raise ValueError(
-            f"standardize must be true or false, got {config.standardize!r}"
-        )
+    for name in ("standardize", "one_hot"):
+        if not isinstance(getattr(config, name), bool):
+            raise ValueError(
+                f"{name} must be true or false, got {getattr(config, name)!r}"
+            )
     for width in config.hidden:
         _check_whole("hidden widths", width)
     if config.batch_size is not None:
@@ -119,6 +136,19 @@ class Config:
     seed: int = 0
     device: str = "cpu"
     mistakes: tuple[str, ...] = ()
+    # Your own data (dataset "csv"): the file's name and a digest of its bytes
+    # (which file it was, when two have one name), its target column and input
+    # columns (none: every other column), what is done with gaps in the inputs,
+    # whether text inputs are one-hot encoded, and how the file is written.
+    csv: str = ""
+    csv_digest: str = ""
+    target: str = ""
+    inputs: tuple[str, ...] = ()
+    missing: str = "drop"
+    one_hot: bool = False
+    delimiter: str = ""
+    decimal: str = ""
+    encoding: str = ""
 
     def __post_init__(self) -> None:
         _check_types(self)
@@ -149,6 +179,15 @@ class Config:
         _check_range("weight_decay", self.weight_decay, 0.0, MAX_WEIGHT_DECAY)
         _check_range("seed", self.seed, 0, MAX_SEED)
         check_choice("device", self.device, DEVICES)
+        check_choice("missing", self.missing, MISSING)
+        check_choice("delimiter", self.delimiter, CSV_DELIMITERS)
+        check_choice("decimal", self.decimal, CSV_DECIMALS)
+        check_choice("encoding", self.encoding, CSV_ENCODINGS)
+        if self.dataset == CSV and not (self.csv and self.target):
+            raise ValueError(
+                "your own data needs a file and a target column: upload a CSV "
+                "file and pick the column to predict"
+            )
         for name in self.mistakes:
             check_choice("mistakes", name, MISTAKES)
             if self.task not in MISTAKE_TASKS[name]:

@@ -11,7 +11,7 @@ import pandas as pd
 import torch
 
 from explorer import tasks
-from explorer.config import Config
+from explorer.config import CSV, Config
 
 log = logging.getLogger(__name__)
 
@@ -354,6 +354,28 @@ DATASETS: dict[str, Dataset] = {
 DEFAULT_DATASET = {"regression": "sine", "binary": "moons", "multiclass": "blobs"}
 
 
+def _from_file(n_samples, noise, seed, classes):
+    raise ValueError("a file of your own is read by explorer.tables, not made")
+
+
+# A CSV file of your own: any task, its columns as they come. Not in DATASETS,
+# whose entries each make their own data.
+USER_DATA = Dataset(
+    CSV,
+    "Your own CSV file",
+    "any",
+    _from_file,
+    n_inputs=0,
+    real=True,
+    note="a CSV file you upload: pick the column to predict and the inputs",
+)
+
+
+def entry(name: str) -> Dataset:
+    """The registry entry of a dataset name, "csv" included."""
+    return USER_DATA if name == CSV else DATASETS[name]
+
+
 def datasets_for(task: str) -> list[str]:
     """Names of the datasets whose target fits `task`, in registry order."""
     return [name for name, entry in DATASETS.items() if entry.task == task]
@@ -361,6 +383,13 @@ def datasets_for(task: str) -> list[str]:
 
 def check(config: Config) -> Dataset:
     """The config's dataset, after checking it fits the rest of the config."""
+    if config.dataset == CSV:
+        if config.features:
+            raise ValueError(
+                "features (x1², sin x1, ...) apply to data with two inputs x1, x2 "
+                "only; a file of your own has its own columns"
+            )
+        return USER_DATA
     if config.dataset not in DATASETS:
         raise ValueError(
             f"dataset must be one of {', '.join(DATASETS)}; got {config.dataset!r}"
@@ -422,6 +451,7 @@ class Split:
     x_scale: np.ndarray
     y_mean: float
     y_scale: float
+    notes: tuple[str, ...] = ()  # how a file of your own was read and cleaned
     X_train: torch.Tensor = None
     X_test: torch.Tensor = None
     y_train: torch.Tensor = None
@@ -453,6 +483,18 @@ class Split:
         return np.asarray(values) * self.y_scale + self.y_mean
 
 
+def _user_data(config: Config) -> tuple[pd.DataFrame, np.ndarray, list[str], list]:
+    # The file's prepared arrays, its class names (labels as written) and the
+    # notes on how it was read and cleaned.
+    from explorer import tables
+
+    prepared = tables.load(config)
+    for note in prepared.notes:
+        log.info("%s: %s", config.csv, note)
+    frame = pd.DataFrame(prepared.X, columns=prepared.feature_names)
+    return frame, prepared.y, prepared.class_names or [], prepared.notes
+
+
 def _check_split_fits(y: np.ndarray, test_fraction: float) -> None:
     # A stratified split needs every class in both parts.
     n_classes = len(np.unique(y))
@@ -471,7 +513,17 @@ def make_split(config: Config) -> Split:
     from sklearn.model_selection import train_test_split
 
     entry = check(config)
-    frame, y = entry.make(config.n_samples, config.noise, config.seed, config.classes)
+    notes: list[str] = []
+    if config.dataset == CSV:
+        frame, y, class_names, notes = _user_data(config)
+    else:
+        frame, y = entry.make(
+            config.n_samples, config.noise, config.seed, config.classes
+        )
+        n_classes = entry.class_count(config.classes)
+        class_names = list(
+            entry.class_names or [f"class {k}" for k in range(n_classes)]
+        )
     X = frame.to_numpy(dtype=np.float64)
     y = np.asarray(y, dtype=np.float64 if config.task == "regression" else np.int64)
     if "noise_labels" in config.mistakes:
@@ -507,10 +559,9 @@ def make_split(config: Config) -> Split:
     if config.task == "regression":
         y_mean, y_scale = float(y_train.mean()), float(y_train.std() or 1.0)
 
-    n_classes = entry.class_count(config.classes)
-    class_names = list(entry.class_names or [f"class {k}" for k in range(n_classes)])
     if config.task == "regression":
         class_names = []
+    n_classes = len(class_names)
     feature_names = list(frame.columns)
     split = Split(
         task=config.task,
@@ -526,6 +577,7 @@ def make_split(config: Config) -> Split:
         x_scale=x_scale,
         y_mean=y_mean,
         y_scale=y_scale,
+        notes=tuple(notes),
     )
     log.info(
         "dataset %s: %s train, %s test, %d inputs%s",

@@ -8,6 +8,10 @@ from typing import Any
 
 from explorer.config import (
     ACTIVATIONS,
+    CSV,
+    CSV_DECIMALS,
+    CSV_DELIMITERS,
+    CSV_ENCODINGS,
     DEVICES,
     EXTRA_FEATURES,
     MAX_BATCH_SIZE,
@@ -25,6 +29,7 @@ from explorer.config import (
     MIN_LR,
     MIN_SAMPLES,
     MIN_TEST_FRACTION,
+    MISSING,
     MISTAKE_TASKS,
     MISTAKES,
     OPTIMIZERS,
@@ -55,7 +60,25 @@ _CHOICES = {
     "activation": ACTIVATIONS,
     "optimizer": OPTIMIZERS,
     "device": DEVICES,
+    "missing": MISSING,
+    "decimal": CSV_DECIMALS,
+    "encoding": CSV_ENCODINGS,
 }
+# Settings of a file of your own: written only when the dataset is one.
+CSV_FIELDS = frozenset(
+    {
+        "csv",
+        "csv_digest",
+        "target",
+        "inputs",
+        "missing",
+        "one_hot",
+        "delimiter",
+        "decimal",
+        "encoding",
+    }
+)
+MAX_NAME = 200  # characters of a file or column name a link may hold
 
 
 def to_query(config: Config) -> dict[str, str]:
@@ -63,7 +86,11 @@ def to_query(config: Config) -> dict[str, str]:
     `from_query` reads it back to an equal config."""
     query = {}
     for name, value in asdict(config).items():
-        if name == "hidden":
+        if name in CSV_FIELDS and config.dataset != CSV:
+            continue
+        if name == "delimiter":
+            text = "tab" if value == "\t" else value  # a tab is lost in a URL
+        elif name == "hidden":
             text = ",".join(map(str, value)) or "none"
         elif name == "batch_size":
             text = "full" if value is None else str(value)
@@ -139,10 +166,21 @@ def _field_from(name: str, text: str, notes: list[str]) -> Any:
     if name in _CHOICES:
         check_choice(name, text, _CHOICES[name])
         return text
-    if name == "standardize":
+    if name in ("standardize", "one_hot"):
         if text.lower() not in ("true", "false", "1", "0"):
             raise ValueError("not true or false")
         return text.lower() in ("true", "1")
+    if name == "delimiter":
+        text = "\t" if text == "tab" else text
+        check_choice(name, text, CSV_DELIMITERS)
+        return text
+    if name in ("csv", "csv_digest", "target"):
+        if len(text) > MAX_NAME:
+            raise ValueError("too long")
+        return text
+    if name == "inputs":
+        names = (part.strip() for part in text.split(","))
+        return tuple(dict.fromkeys(n[:MAX_NAME] for n in names if n))
     if name == "hidden":
         return _hidden_from(text, notes)
     if name == "batch_size":
@@ -161,6 +199,20 @@ def fit_dataset(values: dict[str, Any], notes: list[str]) -> None:
     each change is named in `notes`."""
     task = values.get("task", Config.task)
     name = values.get("dataset", DEFAULT_DATASET[task])
+    if name == CSV and not (values.get("csv") and values.get("target")):
+        notes.append(
+            f"dataset csv needs csv= (the file's name) and target=: using "
+            f"{DEFAULT_DATASET[task]}"
+        )
+        name = values["dataset"] = DEFAULT_DATASET[task]
+    if name == CSV:
+        # The file decides nothing here: the task is as given, extra inputs do
+        # not apply, and mistakes must fit the task.
+        values.update(task=task, features=())
+        values["mistakes"] = tuple(
+            m for m in values.get("mistakes", ()) if task in MISTAKE_TASKS[m]
+        )
+        return
     if name not in DATASETS:
         notes.append(f"dataset {name!r} is unknown: using {DEFAULT_DATASET[task]}")
         name = DEFAULT_DATASET[task]

@@ -3,17 +3,19 @@ mark found, each column's kind and gaps counted, and arrays prepared for trainin
 with a plain sentence for every choice made on the way."""
 
 import csv
+import hashlib
 import io
 import logging
 import re
 import unicodedata
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from explorer.config import TASKS
+from explorer.config import TASKS, Config
 
 log = logging.getLogger(__name__)
 
@@ -899,4 +901,64 @@ def prepare(
         notes=notes,
         n_rows_read=len(frame),
         n_rows_used=len(y),
+    )
+
+
+# The files a config names: held by digest, since a link or a config names a file
+# but never carries its bytes
+
+
+_FILES: OrderedDict[str, bytes] = OrderedDict()
+MAX_FILES = 8  # files held at once in this process, the least recently used go
+
+
+def register(raw: bytes) -> str:
+    """Hold `raw` for configs to name by the digest returned."""
+    if len(raw) > MAX_BYTES:
+        raise TableError(
+            f"the file is {len(raw) / 2**20:.1f} MB; the limit is "
+            f"{MAX_BYTES // 2**20} MB: cut it down to fewer rows or columns"
+        )
+    digest = hashlib.sha256(raw).hexdigest()[:16]
+    _FILES[digest] = raw
+    _FILES.move_to_end(digest)
+    while len(_FILES) > MAX_FILES:
+        _FILES.popitem(last=False)
+    return digest
+
+
+def registered(digest: str, name: str) -> bytes:
+    """The bytes held under `digest`; TableError if they are not (any more)."""
+    if digest not in _FILES:
+        raise TableError(
+            f"the file {name!r} is not loaded: upload it (a link holds the "
+            "settings for a file of your own, never the file itself)"
+        )
+    _FILES.move_to_end(digest)
+    return _FILES[digest]
+
+
+def config_format(raw: bytes, config: Config) -> Format:
+    """The format `config` reads its file with: the detected one, with what the
+    config sets (a delimiter, a decimal mark, an encoding) in its place."""
+    detected = detect_format(raw)
+    return Format(
+        encoding=config.encoding or detected.encoding,
+        delimiter=config.delimiter or detected.delimiter,
+        decimal=config.decimal or detected.decimal,
+    )
+
+
+def load(config: Config) -> Prepared:
+    """The arrays a config of dataset "csv" trains on, from its registered file."""
+    raw = registered(config.csv_digest, config.csv)
+    table = read_table(raw, config_format(raw, config))
+    return prepare(
+        table,
+        config.target,
+        list(config.inputs) or None,
+        config.task,
+        missing=config.missing,
+        one_hot=config.one_hot,
+        seed=config.seed,
     )

@@ -18,7 +18,7 @@ from torch import nn
 
 from explorer import mistakes, tasks
 from explorer.config import Config
-from explorer.datasets import DATASETS, Split, make_split
+from explorer.datasets import Split, entry, make_split
 from explorer.models import build_model, make_optimizer, parameter_count
 
 log = logging.getLogger(__name__)
@@ -121,7 +121,7 @@ class Run:
         self.config = config
         self.split = split if split is not None else make_split(config)
         self.device, self.device_note = resolve_device(config.device)
-        weights_generator = DATASETS[config.dataset].weights_generator
+        weights_generator = entry(config.dataset).weights_generator
         if weights_generator is not None:
             self.generator = weights_generator(config)
         else:

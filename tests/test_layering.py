@@ -10,7 +10,8 @@ def test_explorer_does_not_import_streamlit():
         "explorer.mistakes, explorer.findings, explorer.lab, explorer.presets, "
         "explorer.inside, explorer.network_figures, explorer.export, "
         "explorer.export_data, explorer.saving, explorer.lessons, explorer.classroom, "
-        "explorer.links, explorer.plot_style, explorer.network_diagram"
+        "explorer.links, explorer.plot_style, explorer.network_diagram, "
+        "explorer.tables"
     )
     code = f"import sys, {modules}; print('streamlit' in sys.modules)"
     result = subprocess.run(

@@ -108,3 +108,31 @@ def test_a_dataset_decides_the_task_and_drops_what_does_not_fit_it():
     )
     assert (config.task, config.dataset, config.mistakes) == ("multiclass", "iris", ())
     assert len(notes) == 2
+
+
+def test_a_link_to_your_own_data_names_the_file_and_its_columns():
+    config = Config(
+        task="multiclass",
+        dataset="csv",
+        csv="penguins; 2024.csv",
+        csv_digest="0123456789abcdef",
+        target="species",
+        inputs=("bill length", "mass (g)"),
+        missing="fill",
+        one_hot=True,
+        delimiter="\t",
+        decimal=",",
+        encoding="cp1252",
+    )
+    query = to_query(config)
+    assert query["delimiter"] == "tab" and query["inputs"] == "bill length,mass (g)"
+    assert from_query(query) == (config, [])
+    # Built-in data: the file's settings stay out of the link.
+    assert "csv" not in to_query(Config()) and "target" not in to_query(Config())
+
+
+def test_a_link_to_your_own_data_without_its_file_falls_back_with_a_note():
+    config, notes = from_query({"dataset": "csv", "task": "regression"})
+    assert config.dataset == "sine" and notes == [
+        "dataset csv needs csv= (the file's name) and target=: using sine"
+    ]
