@@ -18,7 +18,9 @@ def chart(container, fig, key: str) -> None:
 
 def chart_data(run: Run | Snapshot, axes: tuple[int, int]) -> dict:
     # Everything read from the run, in one go, while the trainer waits.
-    data = {"points": diagnostics.points_frame(run, axes)}
+    points = diagnostics.points_frame(run, axes)
+    points, note = diagnostics.drawn_points(points, seed=run.config.seed)
+    data = {"points": points, "drawn_note": note}
     if len(run.split.feature_names) == 1:
         data["curve"] = diagnostics.fitted_curve(run)
     else:

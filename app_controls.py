@@ -3,10 +3,11 @@ has that field's name as its key."""
 
 import streamlit as st
 
+from app_data import FORMAT_KEYS, csv_controls
 from app_state import TRAINER, current_page
 from explorer import config as cfg
 from explorer import mistakes
-from explorer.datasets import DATASETS, DEFAULT_DATASET, FEATURE_LABELS, datasets_for
+from explorer.datasets import DEFAULT_DATASET, FEATURE_LABELS, datasets_for, entry
 from explorer.models import ACTIVATION_LABELS
 from explorer.presets import PRESETS
 from explorer.tasks import TASKS
@@ -42,6 +43,7 @@ WIDGET_FIELDS = (
 )
 NOT_APPLYING = "Does not apply to a real dataset: it comes as it was measured."
 DEFAULTS = cfg.Config()
+CSV_KEYS = ("csv", "csv_digest", "target", "missing", "one_hot", *FORMAT_KEYS)
 # The widget keys that set each config field.
 FIELD_KEYS = {
     name: (name,) for name in (*WIDGET_FIELDS, "features", "mistakes", "batch_size")
@@ -64,12 +66,14 @@ def in_classroom() -> bool:
 
 
 def _on_dataset_change() -> None:
-    st.session_state["noise"] = DATASETS[st.session_state["dataset"]].default_noise
+    st.session_state["noise"] = entry(st.session_state["dataset"]).default_noise
 
 
 def _on_task_change() -> None:
-    st.session_state["dataset"] = DEFAULT_DATASET[st.session_state["task"]]
-    _on_dataset_change()
+    # A file of your own takes any task; built-in data is made for one.
+    if st.session_state.get("dataset") != cfg.CSV:
+        st.session_state["dataset"] = DEFAULT_DATASET[st.session_state["task"]]
+        _on_dataset_change()
 
 
 def data_controls() -> dict:
@@ -83,21 +87,22 @@ def data_controls() -> dict:
         on_change=_on_task_change,
         disabled=fixed("task"),
     )
-    options = datasets_for(task)
+    options = [*datasets_for(task), cfg.CSV]
     if st.session_state.get("dataset") not in options:
         st.session_state["dataset"] = DEFAULT_DATASET[task]
     dataset = st.selectbox(
         "Dataset",
         options,
         key="dataset",
-        format_func=lambda d: DATASETS[d].label,
+        format_func=lambda d: entry(d).label,
         on_change=_on_dataset_change,
         disabled=fixed("dataset"),
     )
-    entry = DATASETS[dataset]
-    real = entry.real
-    if entry.note:
-        st.caption(entry.note)
+    data = entry(dataset)
+    real = data.real
+    if data.note:
+        st.caption(data.note)
+    csv = csv_controls(disabled=fixed("dataset")) if dataset == cfg.CSV else {}
     help_real = NOT_APPLYING if real else None
 
     n_samples = st.slider(
@@ -115,15 +120,15 @@ def data_controls() -> dict:
         cfg.MAX_NOISE,
         step=0.05,
         key="noise",
-        disabled=not entry.uses_noise or fixed("noise"),
+        disabled=not data.uses_noise or fixed("noise"),
         help=help_real
-        or (None if entry.uses_noise else "These labels carry no noise setting.")
+        or (None if data.uses_noise else "These labels carry no noise setting.")
         or "Class data: how much points scatter (for blobs, the "
         "clusters' standard deviation). Curves: the standard deviation added to y.",
     )
     classes = 3
-    if entry.classes_range:
-        low, high = entry.classes_range
+    if data.classes_range:
+        low, high = data.classes_range
         if not low <= st.session_state.get("classes", low) <= high:
             st.session_state["classes"] = low
         classes = st.slider(
@@ -153,7 +158,7 @@ def data_controls() -> dict:
         help="Scale inputs with the training split's mean and standard deviation.",
     )
     features = ()
-    if entry.n_inputs == 2 and not real:
+    if data.n_inputs == 2 and not real:
         features = tuple(
             st.multiselect(
                 "Extra inputs",
@@ -174,6 +179,7 @@ def data_controls() -> dict:
         seed=int(seed),
         standardize=standardize,
         features=features,
+        **csv,
     )
 
 
@@ -312,7 +318,10 @@ def _make_setting_mistake(name: str) -> None:
 def widget_values(config: cfg.Config) -> dict:
     """The value of every sidebar widget, by key, that shows `config`."""
     values = {name: getattr(config, name) for name in WIDGET_FIELDS}
+    # A file's settings; the file itself is uploaded again, never set.
+    values |= {name: getattr(config, name) for name in CSV_KEYS}
     values |= {
+        "inputs": list(config.inputs),
         "features": list(config.features),
         "mistakes": list(config.mistakes),
         "batch_size": "full" if config.batch_size is None else config.batch_size,

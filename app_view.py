@@ -133,11 +133,16 @@ def show_model(view: dict) -> None:
     split, task = run.split, run.config.task
     if view["present"]:
         chart(st, model_figure(run, data, view["axes"]), "boundary_chart")
-        return
-    left, right = chart_slots(view)
-    chart(left, model_figure(run, data, view["axes"]), "boundary_chart")
-    fig = figures.output_figure(data["points"], task, split.class_names)
-    chart(right, fig, "output_chart")
+    else:
+        left, right = chart_slots(view)
+        chart(left, model_figure(run, data, view["axes"]), "boundary_chart")
+        fig = figures.output_figure(data["points"], task, split.class_names)
+        chart(right, fig, "output_chart")
+    if data["drawn_note"]:
+        st.caption(
+            f"These charts are {data['drawn_note']}, so that each redraw stays "
+            "small; training and the loss use every point."
+        )
 
 
 def show_loss(view: dict) -> None:

@@ -14,6 +14,7 @@ from app_classroom import (
 )
 from app_compare import compare_controls
 from app_controls import config_controls
+from app_data import show_your_data
 from app_history import forget_shown_epoch, history_controls
 from app_inside import inside_controls
 from app_lab import show_diagnosis, show_lab
@@ -188,6 +189,7 @@ def main() -> None:
     # Folded in presenter mode, so that the charts fit a projector's screen.
     with st.expander("What decides the last layer and the loss", expanded=not present):
         show_task_table(config, run)
+    show_your_data(config, run.split.notes)
     if not present:
         gallery()
         show_lab()

@@ -7,7 +7,7 @@ from dataclasses import dataclass, fields
 
 from explorer.config import Config
 from explorer.lessons import CHALLENGES, LESSONS
-from explorer.links import fit_dataset, last_value, names_in
+from explorer.links import CSV_FIELDS, fit_dataset, last_value, names_in
 
 # The controls a classroom link can leave to students: config fields, by label.
 CONTROLS = {
@@ -132,8 +132,13 @@ def enforce(config: Config, base: Config, page: Page) -> Config:
     (classes, extra inputs, mistakes) follow the new data, as a link's would."""
     if not page.classroom:
         return config
+
+    def may_change(name: str) -> bool:
+        # A file of your own is part of the dataset control.
+        return page.may_change("dataset" if name in CSV_FIELDS else name)
+
     values = {
-        name: getattr(config if page.may_change(name) else base, name)
+        name: getattr(config if may_change(name) else base, name)
         for name in (f.name for f in fields(Config))
     }
     fit_dataset(values, [])

@@ -13,6 +13,9 @@ from explorer.datasets import Split
 from explorer.training import Run
 
 GRID_RESOLUTION = 100
+# Points a scatter draws at most: a large file trains on every row, but each page
+# update stays small.
+MAX_DRAWN_POINTS = 3_000
 # A grid point costs one forward pass: a large network gets a coarser grid, down
 # to MIN_GRID_RESOLUTION, so that a redraw stays near this many multiply-adds.
 GRID_BUDGET = 2e8
@@ -97,6 +100,18 @@ def points_frame(run: Run, axes: tuple[int, int] = (0, 1)) -> pd.DataFrame:
             frame["label"] = [split.class_names[k] for k in y]
         frames.append(frame)
     return pd.concat(frames, ignore_index=True)
+
+
+def drawn_points(
+    points: pd.DataFrame, limit: int = MAX_DRAWN_POINTS, seed: int = 0
+) -> tuple[pd.DataFrame, str]:
+    """At most `limit` of `points_frame`'s rows for a chart to draw, a seeded random
+    sample in their order, and a note saying so ("" when every point is kept)."""
+    if len(points) <= limit:
+        return points, ""
+    rows = np.random.default_rng(seed).choice(len(points), limit, replace=False)
+    note = f"drawing a random {limit:,} of the {len(points):,} points"
+    return points.iloc[np.sort(rows)].reset_index(drop=True), note
 
 
 @dataclass

@@ -938,9 +938,12 @@ def registered(digest: str, name: str) -> bytes:
     return _FILES[digest]
 
 
-def config_format(raw: bytes, config: Config) -> Format:
-    """The format `config` reads its file with: the detected one, with what the
-    config sets (a delimiter, a decimal mark, an encoding) in its place."""
+def config_format(raw: bytes, config: Config) -> Format | None:
+    """The format `config` reads its file with: None (detect it) unless the config
+    sets a delimiter, a decimal mark or an encoding, which then take the place of
+    what is detected."""
+    if not (config.encoding or config.delimiter or config.decimal):
+        return None
     detected = detect_format(raw)
     return Format(
         encoding=config.encoding or detected.encoding,

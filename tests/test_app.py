@@ -486,3 +486,40 @@ def test_a_classroom_lesson_moves_on_with_its_locked_settings():
     # The second setup changes the network and the activation, both locked.
     assert current(at).config == steps[1].config
     assert at.selectbox(key="activation").disabled
+
+
+def test_an_example_file_trains_with_the_task_its_target_suggests():
+    at = load()
+    at.selectbox(key="dataset").set_value("csv").run()
+    assert any("needs a file and a target column" in e.value for e in at.error)
+    at.selectbox(key="csv_example").set_value("house_prices").run()
+    assert not at.exception and not at.error
+    run = current(at)
+    assert run.config.task == "regression" and run.config.target == "price_keur"
+    assert at.query_params["csv"] == "house_prices.csv"
+    assert len(at.query_params["csv_digest"]) == 16
+    train_to_the_end(at, 40)
+    assert not at.exception and current(at).epoch == 40
+
+    # Another target suggests another task; the inputs follow.
+    at.selectbox(key="target").set_value("rooms").run()
+    assert current(at).config.task == "multiclass"
+    assert current(at).config.target == "rooms" and not at.exception
+
+
+def test_a_link_to_your_own_data_asks_for_the_file():
+    from explorer.config import Config
+    from explorer.links import to_query
+
+    config = Config(
+        task="binary",
+        dataset="csv",
+        csv="results.csv",
+        csv_digest="feedfacefeedface",
+        target="passed",
+    )
+    at = open_link(to_query(config))
+    assert not at.exception
+    errors = " ".join(e.value for e in at.error)
+    assert "'results.csv' is not loaded: upload it" in errors
+    assert at.session_state["target"] == "passed"

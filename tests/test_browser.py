@@ -237,3 +237,32 @@ def test_browser_downloads_the_run_as_a_script_that_runs(server, browser, tmp_pa
     lines = result.stdout.splitlines()
     assert lines[0].startswith("epoch 0:") and lines[-1].startswith("final:")
     assert "Traceback" not in log_path.read_text()
+
+
+def test_browser_uploads_a_messy_file_and_trains_on_it(server, browser, tmp_path):
+    url, log_path = server
+    # Semicolons, decimal commas, Windows-1252 names, labels -1 and 1, gaps.
+    rows = ["durée (h);note précédente;réussi"]
+    for k in range(120):
+        hours = (k * 7) % 40 / 4
+        label = 1 if hours + (k % 5) > 6 else -1
+        rows.append(f"{hours:.2f}".replace(".", ",") + f";{10 + k % 9};{label}")
+    rows[5] = "NA;12;1"
+    path = tmp_path / "résultats.csv"
+    path.write_bytes("\r\n".join(rows).encode("cp1252"))
+
+    page = browser.new_page(viewport={"width": 1600, "height": 1400})
+    page.goto(f"{url}/?dataset=csv&task=binary&csv=x.csv&target=y&csv_digest=0")
+    page.wait_for_selector("text=is not loaded: upload it", timeout=60_000)
+    page.locator("[data-testid=stFileUploaderDropzoneInput]").set_input_files(path)
+    page.wait_for_selector(".js-plotly-plot", timeout=60_000)
+    page.wait_for_selector("text=Suggested task for 'réussi'", timeout=30_000)
+    _click_until(page, "train", "text=/Epoch 300 \\/ 300/")
+    titles = _chart_titles(page)
+    assert "decision boundary" in titles and "loss" in titles
+    page.get_by_text("Your data: résultats.csv").click()
+    page.wait_for_selector("text=How the file was read and cleaned", timeout=30_000)
+    assert page.get_by_text("semicolons").count() >= 1
+    page.screenshot(path=str(ARTIFACTS / "your-data.png"), full_page=True)
+    log = log_path.read_text()
+    assert "Traceback" not in log, log

@@ -1,4 +1,5 @@
 import numpy as np
+import pandas as pd
 import pytest
 import torch
 
@@ -55,3 +56,18 @@ def test_history_frame_is_long_format():
     frame = diagnostics.history_frame(run.history)
     assert list(frame.columns) == ["epoch", "split", "loss", "metric"]
     assert len(frame) == 6 and set(frame["split"]) == {"train", "test"}
+
+
+def test_drawn_points_keep_a_stated_sample_of_a_large_frame():
+    points = pd.DataFrame(
+        {"split": ["train"] * 7000 + ["test"] * 3000, "x1": range(10_000)}
+    )
+    drawn, note = diagnostics.drawn_points(points, limit=3000, seed=1)
+    assert len(drawn) == 3000 and note == "drawing a random 3,000 of the 10,000 points"
+    assert drawn["x1"].is_monotonic_increasing  # the sample keeps the data's order
+    assert 0.6 < (drawn["split"] == "train").mean() < 0.8
+    same, _ = diagnostics.drawn_points(points, limit=3000, seed=1)
+    assert same.equals(drawn)
+    small = points.head(50)
+    kept, none = diagnostics.drawn_points(small, limit=3000)
+    assert kept is small and none == ""
