@@ -170,26 +170,18 @@ def gallery() -> None:
     with st.expander("Lessons and challenges"):
         st.markdown("**Lessons**: a few setups to train in turn, and a question.")
         for name, lesson in LESSONS.items():
-            text, button = st.columns([4, 1], vertical_alignment="center")
-            text.markdown(f"**{lesson.title}**: {lesson.question}")
-            button.button(
-                "Open",
-                key=f"open_lesson_{name}",
-                on_click=open_lesson,
-                args=(name,),
-                width="stretch",
-            )
+            text = f"**{lesson.title}**: {lesson.question}"
+            _gallery_row(text, "Open", f"open_lesson_{name}", open_lesson, name)
         st.markdown("**Challenges**: a goal, checked when the run ends.")
         for name, challenge in CHALLENGES.items():
-            text, button = st.columns([4, 1], vertical_alignment="center")
-            text.markdown(f"**{challenge.title}**: {challenge.text}")
-            button.button(
-                "Try it",
-                key=f"open_challenge_{name}",
-                on_click=open_challenge,
-                args=(name,),
-                width="stretch",
-            )
+            text = f"**{challenge.title}**: {challenge.text}"
+            _gallery_row(text, "Try it", f"open_challenge_{name}", open_challenge, name)
+
+
+def _gallery_row(text: str, label: str, key: str, on_click, name: str) -> None:
+    left, right = st.columns([4, 1], vertical_alignment="center")
+    left.markdown(text)
+    right.button(label, key=key, on_click=on_click, args=(name,), width="stretch")
 
 
 # Classroom links and presenter mode

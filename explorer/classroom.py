@@ -5,9 +5,9 @@ change. Read and written as URL query parameters, like the config."""
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, fields
 
-from explorer.config import Config
+from explorer.config import CSV_FIELDS, Config
 from explorer.lessons import CHALLENGES, LESSONS
-from explorer.links import CSV_FIELDS, fit_dataset, last_value, names_in
+from explorer.links import fit_dataset, last_value, names_in
 
 # The controls a classroom link can leave to students: config fields, by label.
 CONTROLS = {

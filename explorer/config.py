@@ -43,6 +43,20 @@ MAX_SEED = 2**31 - 1
 
 # Settings that can change under a running model; any other change starts afresh.
 LIVE_FIELDS = frozenset({"lr", "weight_decay", "epochs"})
+# Settings of a file of your own, which only dataset CSV reads.
+CSV_FIELDS = frozenset(
+    {
+        "csv",
+        "csv_digest",
+        "target",
+        "inputs",
+        "missing",
+        "one_hot",
+        "delimiter",
+        "decimal",
+        "encoding",
+    }
+)
 # Settings that decide the data and its split.
 DATA_FIELDS = frozenset(
     {
@@ -56,16 +70,8 @@ DATA_FIELDS = frozenset(
         "features",
         "seed",
         "mistakes",  # noise_labels changes the data
-        "csv",
-        "csv_digest",
-        "target",
-        "inputs",
-        "missing",
-        "one_hot",
-        "delimiter",
-        "decimal",
-        "encoding",
     }
+    | CSV_FIELDS
 )
 
 

@@ -12,6 +12,7 @@ from explorer.config import (
     CSV_DECIMALS,
     CSV_DELIMITERS,
     CSV_ENCODINGS,
+    CSV_FIELDS,
     DEVICES,
     EXTRA_FEATURES,
     MAX_BATCH_SIZE,
@@ -64,20 +65,6 @@ _CHOICES = {
     "decimal": CSV_DECIMALS,
     "encoding": CSV_ENCODINGS,
 }
-# Settings of a file of your own: written only when the dataset is one.
-CSV_FIELDS = frozenset(
-    {
-        "csv",
-        "csv_digest",
-        "target",
-        "inputs",
-        "missing",
-        "one_hot",
-        "delimiter",
-        "decimal",
-        "encoding",
-    }
-)
 MAX_NAME = 200  # characters of a file or column name a link may hold
 
 
