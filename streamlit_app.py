@@ -22,7 +22,7 @@ from app_share import read_link, share_controls, show_link_notes, write_link
 from app_state import PRESENT, TRAINER, start_afresh
 from app_view import LIVE, show_live, view_controls
 from explorer import mistakes
-from explorer.config import Config
+from explorer.config import CSV, Config
 from explorer.tasks import TASKS, head_summary
 from explorer.training import BackgroundTrainer, Run, use_one_thread
 
@@ -169,7 +169,14 @@ def main() -> None:
     try:
         config = enforce(config_controls())
     except ValueError as error:
-        st.error(f"{error}. Change that setting in the sidebar.")
+        if st.session_state.get("dataset") == CSV and not st.session_state.get("csv"):
+            st.info(
+                "To train on your own data, upload a CSV file in the sidebar (under "
+                "Dataset), or open one of the example files.",
+                icon="📄",
+            )
+        else:
+            st.error(f"{error}. Change that setting in the sidebar.")
         st.stop()
     try:
         trainer = current_trainer(config)

@@ -491,7 +491,7 @@ def test_a_classroom_lesson_moves_on_with_its_locked_settings():
 def test_an_example_file_trains_with_the_task_its_target_suggests():
     at = load()
     at.selectbox(key="dataset").set_value("csv").run()
-    assert any("needs a file and a target column" in e.value for e in at.error)
+    assert any("upload a CSV file in the sidebar" in i.value for i in at.info)
     at.selectbox(key="csv_example").set_value("house_prices").run()
     assert not at.exception and not at.error
     run = current(at)
