@@ -118,8 +118,8 @@ def lesson_card() -> None:
         st.markdown(f"### Lesson: {lesson.title}")
         st.markdown(lesson.text)
         st.markdown(f"**Question:** {lesson.question}")
-        columns = st.columns(len(lesson.steps) + 1)
-        for k, (column, step) in enumerate(zip(columns, lesson.steps, strict=False)):
+        columns = st.columns(len(lesson.steps))
+        for k, (column, step) in enumerate(zip(columns, lesson.steps, strict=True)):
             column.button(
                 f"{k + 1}. {step.label}",
                 key=f"lesson_step_{k}",
@@ -130,7 +130,7 @@ def lesson_card() -> None:
                 help="Sets the sidebar to this setup; then press Train.",
             )
         if not current.classroom:
-            columns[-1].button("Leave the lesson", key="leave_lesson", on_click=leave)
+            st.button("Leave the lesson", key="leave_lesson", on_click=leave)
 
 
 def challenge_card(trainer: BackgroundTrainer) -> None:
@@ -157,7 +157,9 @@ def challenge_card(trainer: BackgroundTrainer) -> None:
         else:
             verdict = check(challenge, config, history)
             if verdict.met:
-                st.success(f"Goal met: {verdict.reasons[0]}.", icon="🏆")
+                st.success(
+                    f"Goal met: {verdict.reasons[0]}.", icon=":material/emoji_events:"
+                )
             else:
                 st.error("Not yet: " + "; ".join(verdict.reasons) + ".")
         if not current.classroom:
@@ -238,7 +240,7 @@ def classroom_note() -> None:
     how = "hidden" if current.others == "hide" else "locked"
     st.info(
         f"Classroom link: you can change {names}; the other controls are {how}.",
-        icon="🏫",
+        icon=":material/school:",
     )
 
 

@@ -53,16 +53,14 @@ def show_finding(finding: Finding, index: int) -> None:
 
 def show_diagnosis(trainer: BackgroundTrainer) -> None:
     st.subheader("Diagnosis")
-    if trainer.running:
+    if trainer.running or trainer.run.epoch == 0:
+        # Not before: a lesson's question should not be answered before its run.
         st.caption("The run is checked when it pauses or ends.")
         return
     with trainer.hold() as run:
         findings = diagnose(run)
     if not findings:
-        if run.epoch:
-            st.success("Nothing looks wrong with this run.")
-        else:
-            st.caption("Train, and the run is checked when it pauses or ends.")
+        st.success("Nothing looks wrong with this run.")
     for index, finding in enumerate(findings):
         show_finding(finding, index)
 
@@ -87,7 +85,9 @@ def show_lab() -> None:
             args=(index,),
         )
         table = pd.DataFrame(lab_walk(), index=[s.title for s in steps])
-        st.dataframe(
+        # A table, not a scrolling frame: every column in view, test accuracy
+        # (the walk-through's point) included, at any width.
+        st.table(
             table.style.format("{:.3f}").apply(
                 lambda row: (
                     ["font-weight: bold" if row.name == steps[index].title else ""]

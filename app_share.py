@@ -69,7 +69,7 @@ def show_link_notes() -> None:
     if notes := st.session_state.pop(LINK_NOTES, None):
         st.warning(
             "Some settings could not be used as they were: " + "; ".join(notes) + ".",
-            icon="🔗",
+            icon=":material/link:",
         )
 
 

@@ -180,12 +180,10 @@ def show_live(view: dict, running: bool) -> None:
         return seconds if running else None
 
     if view["present"]:
-        # The model over the data and the loss, side by side, and nothing else.
-        left, right = st.columns(2)
-        with left:
-            st.fragment(show_model, run_every=every(MODEL_REDRAW_SECONDS))(view)
-        with right:
-            st.fragment(show_loss, run_every=every(LOSS_REDRAW_SECONDS))(view)
+        # The model over the data, then the loss, each the page's whole width:
+        # side by side, larger type would leave a projector's charts smaller.
+        st.fragment(show_model, run_every=every(MODEL_REDRAW_SECONDS))(view)
+        st.fragment(show_loss, run_every=every(LOSS_REDRAW_SECONDS))(view)
         return
     st.fragment(show_model, run_every=every(MODEL_REDRAW_SECONDS))(view)
     left, right = chart_slots(view)

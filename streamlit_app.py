@@ -151,7 +151,7 @@ def show_task_table(config: Config, run: Run) -> None:
         f"This model: **{head}** · {run.n_parameters:,} parameters · {reading}."
     )
     if made := mistakes.active(config, run.split.X_train_raw):
-        st.warning("Mistake on: " + "; ".join(made) + ".", icon="⚠️")
+        st.warning("Mistake on: " + "; ".join(made) + ".", icon=":material/warning:")
     for message in run.warnings:
         st.warning(f"PyTorch printed a warning to the server's console: {message}")
 
@@ -173,7 +173,7 @@ def main() -> None:
             st.info(
                 "To train on your own data, upload a CSV file in the sidebar (under "
                 "Dataset), or open one of the example files.",
-                icon="📄",
+                icon=":material/upload_file:",
             )
         else:
             st.error(f"{error}. Change that setting in the sidebar.")

@@ -5,31 +5,12 @@ change. Read and written as URL query parameters, like the config."""
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, fields
 
-from explorer.config import CSV_FIELDS, Config
+from explorer.config import CSV_FIELDS, FIELD_LABELS, Config
 from explorer.lessons import CHALLENGES, LESSONS
 from explorer.links import fit_dataset, last_value, names_in
 
 # The controls a classroom link can leave to students: config fields, by label.
-CONTROLS = {
-    "task": "Task",
-    "dataset": "Dataset",
-    "n_samples": "Number of points",
-    "noise": "Noise",
-    "classes": "Classes",
-    "test_fraction": "Test fraction",
-    "seed": "Seed",
-    "standardize": "Standardise inputs",
-    "features": "Extra inputs",
-    "hidden": "Hidden layers and widths",
-    "activation": "Activation",
-    "optimizer": "Optimizer",
-    "lr": "Learning rate",
-    "epochs": "Epochs",
-    "batch_size": "Batch size",
-    "weight_decay": "Weight decay",
-    "device": "Device",
-    "mistakes": "Mistakes",
-}
+CONTROLS = FIELD_LABELS
 OTHERS = ("lock", "hide")  # what a classroom link does with the other controls
 
 

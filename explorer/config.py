@@ -74,6 +74,28 @@ DATA_FIELDS = frozenset(
     | CSV_FIELDS
 )
 
+# The settings' names as the page shows them.
+FIELD_LABELS = {
+    "task": "Task",
+    "dataset": "Dataset",
+    "n_samples": "Number of points",
+    "noise": "Noise",
+    "classes": "Classes",
+    "test_fraction": "Test fraction",
+    "seed": "Seed",
+    "standardize": "Standardise inputs",
+    "features": "Extra inputs",
+    "hidden": "Hidden layers and widths",
+    "activation": "Activation",
+    "optimizer": "Optimizer",
+    "lr": "Learning rate",
+    "epochs": "Epochs",
+    "batch_size": "Batch size",
+    "weight_decay": "Weight decay",
+    "device": "Device",
+    "mistakes": "Mistakes",
+}
+
 
 def _check_types(config: "Config") -> None:
     for name in ("n_samples", "classes", "epochs", "seed"):

@@ -14,7 +14,10 @@ from explorer import mistakes
 from explorer.training import Run
 
 STUCK_EPOCHS = 20  # epochs before a flat loss counts as stuck
-STUCK_FALL = 0.01  # ... falling less than this fraction of where it started
+STUCK_FALL = 0.01  # ... falling less than this fraction of where it started,
+# ... or, at a learning rate this low or lower, less than this fraction while the
+# model still does no better than knowing nothing of the inputs
+SLOW_LR, SLOW_FALL = 1e-3, 0.25
 EXPLODING = 10.0  # a loss this many times its start is exploding
 DEAD_SHARE = 0.5  # a ReLU layer with this share of silent units
 VANISHING = 1e-3  # first layer's gradient this small against the last layer's
@@ -85,7 +88,11 @@ def stuck(run: Run) -> Finding | None:
     first = _first_loss(run)
     best = min(row["train_loss"] for row in run.history)
     # A loss that starts near 0 has nowhere to fall.
-    if first < 1e-3 or (first - best) / first >= STUCK_FALL:
+    if first < 1e-3:
+        return None
+    fall = (first - best) / first
+    slow = run.config.lr <= SLOW_LR and fall < SLOW_FALL and not _learned_something(run)
+    if fall >= STUCK_FALL and not slow:
         return None
     fix, label = {"optimizer": "adam", "lr": 0.01}, "Switch to Adam at lr 0.01"
     if run.config.optimizer == "adam":
@@ -102,6 +109,16 @@ def stuck(run: Run) -> Finding | None:
         fix,
         label,
     )
+
+
+def _learned_something(run: Run) -> bool:
+    # Better on the test split than a model that knows nothing of the inputs: an
+    # R² above 0.1, or an accuracy 5 points above always answering the majority.
+    metric = run.history[-1]["test_metric"]
+    if run.config.task == "regression":
+        return metric > 0.1
+    counts = np.bincount(run.split.y_train_raw.astype(np.int64))
+    return metric > counts.max() / counts.sum() + 0.05
 
 
 def _head_floor(run: Run, head: nn.Module) -> float:

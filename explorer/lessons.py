@@ -7,7 +7,8 @@ split and limits on the network; `check` says whether a finished run met it.
 
 from dataclasses import dataclass
 
-from explorer.config import Config
+from explorer.config import FIELD_LABELS, Config, format_number
+from explorer.datasets import DATASETS
 from explorer.lab import step_configs
 from explorer.presets import COMPARISONS, PRESETS
 
@@ -130,16 +131,14 @@ LESSONS: dict[str, Lesson] = {
             "Fifteen training points and a network of three layers of 128 units: "
             "it learns every training point, and the test loss climbs while the "
             "training loss falls to zero. A small network, or many more points, "
-            "narrows the gap between the two curves.",
+            "narrows the gap between the two curves; a network this wide still "
+            "overfits 250 noisy points in the end, and the diagnosis says so.",
             "What does the gap between the train and test curves tell you, and "
             "which change narrows it most?",
             (
-                Step("15 training points, 3 × 128 units", _FEW_POINTS),
-                Step("the same points, 4 units", _FEW_POINTS.replace(hidden=(4,))),
-                Step(
-                    "250 training points, 3 × 128 units",
-                    _FEW_POINTS.replace(n_samples=500),
-                ),
+                Step("15 points, 3 × 128 units", _FEW_POINTS),
+                Step("15 points, 4 units", _FEW_POINTS.replace(hidden=(4,))),
+                Step("250 points, 3 × 128 units", _FEW_POINTS.replace(n_samples=500)),
             ),
         ),
     ]
@@ -229,18 +228,28 @@ CHALLENGES: dict[str, Challenge] = {
 }
 
 
+def _shown(name: str, value) -> str:
+    # A setting's value as the sidebar shows it.
+    if name == "dataset" and value in DATASETS:
+        return DATASETS[value].label
+    return format_number(value) if isinstance(value, int | float) else str(value)
+
+
 def broken_rules(challenge: Challenge, config: Config) -> list[str]:
     """What in `config` the challenge does not allow, in words."""
     broken = []
     for name in challenge.fixed:
         wanted, got = getattr(challenge.start, name), getattr(config, name)
         if got != wanted:
-            broken.append(f"{name} must stay {wanted!r} (it is {got!r})")
+            broken.append(
+                f"{FIELD_LABELS[name].lower()} must stay {_shown(name, wanted)} "
+                f"(it is {_shown(name, got)})"
+            )
     layers, units = len(config.hidden), sum(config.hidden)
     if challenge.max_hidden_layers is not None and layers > challenge.max_hidden_layers:
         broken.append(
-            f"the network has {layers} hidden layers; the limit is "
-            f"{challenge.max_hidden_layers}"
+            f"the network has {layers} hidden layer{'s' * (layers != 1)}; the "
+            f"limit is {challenge.max_hidden_layers}"
         )
     if challenge.max_hidden_units is not None and units > challenge.max_hidden_units:
         broken.append(

@@ -93,6 +93,8 @@ def titled_axis(title: str, **settings) -> dict:
 
 
 def base_layout(title: str, x_title: str, y_title: str, **settings) -> dict:
+    """A figure's layout: the shared look, a title and two titled axes, and
+    `settings` on top. Every dict in it is the figure's own to change."""
     layout = {
         "template": plotly_template(),
         "height": HEIGHT,
@@ -114,7 +116,11 @@ def base_layout(title: str, x_title: str, y_title: str, **settings) -> dict:
         "annotations": [],
         "shapes": [],
     }
-    return {**layout, **settings}
+    layout |= settings
+    # The shared legend positions are copied, or a change to one figure's legend
+    # would show in every figure drawn after it.
+    layout["legend"] = dict(layout["legend"])
+    return layout
 
 
 def annotation(text: str, x: float, y: float, **settings) -> dict:
@@ -218,7 +224,7 @@ def _scaled_fonts(value, scale: float):
     return value
 
 
-def for_projector(fig: go.Figure, scale: float = 1.4) -> go.Figure:
+def for_projector(fig: go.Figure, scale: float = 1.3) -> go.Figure:
     """`fig` with every text `scale` times larger and the plot taller to match,
     readable from the back of a room. Text set by no font size of its own (tick
     labels) follows the layout's font."""

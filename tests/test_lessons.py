@@ -4,6 +4,7 @@ import pytest
 
 from explorer.config import Config
 from explorer.lessons import CHALLENGES, LESSONS, broken_rules, check
+from explorer.findings import diagnose
 from explorer.training import Run
 
 
@@ -48,6 +49,9 @@ def test_learning_rate_lesson_too_low_right_too_high():
     low, right, high = (trained(s.config) for s in LESSONS["learning_rate"].steps)
     start = low.history[0]["train_loss"]
     assert final(low, "train_loss") > 0.8 * start  # hardly moves
+    # ... and the diagnosis says so, though the loss moved a few percent.
+    assert "stuck" in [finding.name for finding in diagnose(low)]
+    assert diagnose(right) == []
     assert final(right, "test_metric") > 0.85  # R²
     assert high.stopped is not None  # the loss blew up and training stopped
 
@@ -91,7 +95,8 @@ def test_a_run_that_breaks_a_rule_does_not_meet_the_goal():
 
     other_data = challenge.start.replace(dataset="moons")
     assert (
-        "dataset must stay 'spiral'" in check(challenge, other_data, history).reasons[0]
+        "dataset must stay Two-arm spiral"
+        in check(challenge, other_data, history).reasons[0]
     )
     # Another split would mean other test points: not allowed either.
     other_split = challenge.start.replace(test_fraction=0.1)

@@ -375,3 +375,12 @@ def test_gradient_flow_says_when_a_zero_norm_cannot_be_drawn():
 def test_gradient_flow_without_history_says_so():
     fig = empty_flow()
     assert not fig.data and "train a few epochs" in annotation_texts(fig)[0]
+
+
+def test_the_diagram_leaves_the_shared_legend_settings_alone():
+    from explorer import plot_style
+
+    before = dict(plot_style.LEGEND_BELOW)
+    tiny_network()
+    assert plot_style.LEGEND_BELOW == before
+    assert "title" not in plot_style.base_layout("t", "x", "y", legend=before)["legend"]
