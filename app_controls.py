@@ -379,12 +379,39 @@ def config_controls() -> cfg.Config:
     with st.sidebar:
         if not in_classroom():
             preset_controls()
-        st.header("Data")
+        _header("Data", SECTIONS["Data"])
         values = data_controls()
-        st.header("Network")
+        _header("Network", SECTIONS["Network"])
         values |= network_controls()
-        st.header("Training")
+        _header("Training", SECTIONS["Training"])
         values |= training_controls()
-        st.header("Mistakes")
+        _header("Mistakes", SECTIONS["Mistakes"])
         values |= mistake_controls(values["task"])
     return cfg.Config(**values)
+
+
+# The sidebar's sections and the config fields each one's controls set.
+SECTIONS = {
+    "Data": (
+        "task",
+        "dataset",
+        "n_samples",
+        "noise",
+        "classes",
+        "test_fraction",
+        "seed",
+        "standardize",
+        "features",
+    ),
+    "Network": ("hidden", "activation"),
+    "Training": ("optimizer", "lr", "epochs", "batch_size", "weight_decay", "device"),
+    "Mistakes": ("mistakes",),
+}
+
+
+def _header(title: str, fields: tuple[str, ...]) -> None:
+    # A classroom link that hides every control of a section hides its title too.
+    page = current_page()
+    if page.others == "hide" and not any(map(page.may_change, fields)):
+        return
+    st.header(title)

@@ -446,6 +446,8 @@ def test_a_classroom_link_can_hide_the_other_controls():
     styles = " ".join(h.proto.body for h in at.get("html"))
     assert ".st-key-lr" in styles and "display: none" in styles
     assert ".st-key-activation" not in styles
+    # Sections with nothing left to change lose their titles too.
+    assert [h.value for h in at.sidebar.header] == ["Network"]
 
 
 def test_a_challenge_is_checked_when_the_run_ends():

@@ -3,8 +3,8 @@
 import pytest
 
 from explorer.config import Config
-from explorer.lessons import CHALLENGES, LESSONS, broken_rules, check
 from explorer.findings import diagnose
+from explorer.lessons import CHALLENGES, LESSONS, broken_rules, check
 from explorer.training import Run
 
 
