@@ -7,9 +7,11 @@ import re
 from itertools import pairwise
 from textwrap import fill, indent
 
+import numpy as np
+
 from explorer import models, tasks
 from explorer.config import Config
-from explorer.datasets import DATASETS, Dataset, check, make_split
+from explorer.datasets import DATASETS, Dataset, check, extra_features, make_split
 from explorer.export_data import (
     block,
     comment,
@@ -179,7 +181,23 @@ def _optimizer_section(config: Config) -> str:
     return f"{intent}\n{call}"
 
 
-def _evaluate_section(config: Config) -> str:
+def _evaluate_section(config: Config, flat_split: bool = False) -> str:
+    # flat_split: a split's targets are all the same, which leaves R² undefined.
+    if config.task == "regression" and flat_split:
+        return block("""
+            # Evaluation: the loss, in the target's own units (squared), and R² on a
+            # whole split (no gradients needed). A split whose targets are all the
+            # same has no R²: 0 stands for it, as in the explorer.
+            @torch.no_grad()
+            def evaluate(X, y):
+                outputs = model(X)
+                loss = loss_fn(outputs, y).item() * y_std**2
+                total = ((y - y.mean()) ** 2).sum()
+                if not total > 0:
+                    return loss, 0.0
+                r2 = 1 - ((y - outputs) ** 2).sum() / total
+                return loss, r2.item()
+        """)
     if config.task == "regression":
         return block("""
             # Evaluation: the loss, in the target's units (squared), and R² on a
@@ -403,20 +421,29 @@ def script(config: Config) -> str:
     split = make_split(config)
     n_inputs, n_train = split.X_train.shape[1], split.X_train.shape[0]
     full_batch = config.batch_size is None or config.batch_size >= n_train
+    # An input, or a regression target, with one value in every training row.
+    inputs = split.X_train_raw
+    if config.features:
+        inputs = extra_features(inputs, config.features)
+    flat_inputs = bool(np.any(inputs.std(axis=0) == 0))
+    flat_target = config.task == "regression" and split.y_train_raw.std() == 0
+    flat_split = config.task == "regression" and any(
+        not ((y - y.mean()) ** 2).sum() > 0 for y in (split.y_train, split.y_test)
+    )
 
     sections = [
         _device_section(config),
         _generator_section(entry, full_batch),
         data_section(config, entry, n_train),
         features_section(config),
-        scaling_section(config),
+        scaling_section(config, flat_inputs, flat_target),
         tensors_section(config),
         _model_section(config, n_inputs, split.n_classes),
         _notebook_draws_section() if entry.weights_generator is not None else "",
         _init_section(),
         _loss_section(config),
         _optimizer_section(config),
-        _evaluate_section(config),
+        _evaluate_section(config, flat_split),
         _training_section(config, full_batch),
         _final_section(config),
     ]

@@ -219,25 +219,40 @@ def features_section(config: Config) -> str:
     """)
 
 
-def scaling_section(config: Config) -> str:
+def scaling_section(
+    config: Config, flat_inputs: bool = False, flat_target: bool = False
+) -> str:
     """Standardise inputs (if the config does) and regression targets with the
-    training split's statistics."""
+    training split's statistics. `flat_inputs`: some input has the same value in
+    every training row; `flat_target`: every training target is the same."""
     if config.standardize:
         text = block("""
             # Scaling: standardise every input with the mean and standard deviation
             # of the training split only, so nothing about the test points leaks in.
             mean, std = X_train.mean(axis=0), X_train.std(axis=0)
-            X_train, X_test = (X_train - mean) / std, (X_test - mean) / std
         """)
+        if flat_inputs:
+            text += "\n" + block("""
+                # An input with the same value in every training row is only shifted
+                # to 0 (its standard deviation, 0, is taken as 1).
+                std = np.where(std > 0, std, 1.0)
+            """)
+        text += "\nX_train, X_test = (X_train - mean) / std, (X_test - mean) / std"
     else:
         text = "# Scaling: none (standardize is off): the inputs go in as they are."
     if config.task == "regression":
-        text += "\n\n" + block("""
-            # Targets are standardised too, with the training split's statistics.
-            # The losses printed are back in the target's own units: times y_std².
-            y_mean, y_std = y_train.mean(), y_train.std()
-            y_train, y_test = (y_train - y_mean) / y_std, (y_test - y_mean) / y_std
-        """)
+        lines = [
+            "# Targets are standardised too, with the training split's statistics.",
+            "# The losses printed are back in the target's own units: times y_std².",
+            "y_mean, y_std = y_train.mean(), y_train.std()",
+            "y_train, y_test = (y_train - y_mean) / y_std, (y_test - y_mean) / y_std",
+        ]
+        if flat_target:
+            lines[2:3] = [
+                "# Every training target is the same: a standard deviation of 0 is 1.",
+                "y_mean, y_std = y_train.mean(), y_train.std() or 1.0",
+            ]
+        text += "\n\n" + "\n".join(lines)
     return text
 
 
