@@ -6,6 +6,7 @@ from textwrap import dedent, fill
 
 from explorer.config import Config
 from explorer.datasets import DATASETS, Dataset
+from explorer.datasets import entry as dataset_entry
 
 # Curves: dataset -> (y as an expression of x, range of x).
 _CURVES = {
@@ -136,7 +137,7 @@ def imports(config: Config) -> list[str]:
     lines = []
     if config.dataset in _SKLEARN:
         lines.append(f"from sklearn.datasets import {_SKLEARN[config.dataset][0]}")
-    if not DATASETS[config.dataset].ordered:
+    if not dataset_entry(config.dataset).ordered:
         lines.append("from sklearn.model_selection import train_test_split")
     return lines
 
@@ -186,11 +187,18 @@ def _split(config: Config, entry: Dataset, n_train: int) -> str:
     )
 
 
-def data_section(config: Config, entry: Dataset, n_train: int) -> str:
+def data_section(
+    config: Config, entry: Dataset, n_train: int, made: str | None = None
+) -> str:
     """Make X and y, make the mistake `noise_labels` if listed, and split them;
-    `n_train` is the size of the training split (used by an ordered split)."""
-    what = entry.label + (f" ({entry.note})" if entry.note else "")
-    parts = [comment(f"Data: {what}."), _make(config.dataset)]
+    `n_train` is the size of the training split (used by an ordered split).
+    `made` is code that makes X and y itself (a file's, from explorer.export_csv),
+    its steps set apart by blank lines, as the steps after it then are."""
+    if made is not None:
+        parts = [made]
+    else:
+        what = entry.label + (f" ({entry.note})" if entry.note else "")
+        parts = [comment(f"Data: {what}."), _make(config.dataset)]
     if "noise_labels" in config.mistakes:
         parts.append(
             block("""
@@ -200,7 +208,7 @@ def data_section(config: Config, entry: Dataset, n_train: int) -> str:
         """)
         )
     parts.append(_split(config, entry, n_train))
-    return "\n".join(parts)
+    return ("\n" if made is None else "\n\n").join(parts)
 
 
 def features_section(config: Config) -> str:
