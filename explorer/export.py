@@ -7,9 +7,11 @@ import re
 from itertools import pairwise
 from textwrap import fill, indent
 
-from explorer import models, tasks
-from explorer.config import Config
-from explorer.datasets import DATASETS, Dataset, check, make_split
+import numpy as np
+
+from explorer import export_csv, models, tasks
+from explorer.config import CSV, Config
+from explorer.datasets import Dataset, check, extra_features, make_split
 from explorer.export_data import (
     block,
     comment,
@@ -39,6 +41,9 @@ SETTINGS = (
     "batch_size",
     "print_every",
 )
+
+# Packages a script may need besides torch and numpy: module -> package name.
+_NEEDED = {"pandas": "pandas", "sklearn": "scikit-learn"}
 
 _OPTIMIZER_WORDS = {
     "sgd": "plain stochastic gradient descent",
@@ -179,7 +184,23 @@ def _optimizer_section(config: Config) -> str:
     return f"{intent}\n{call}"
 
 
-def _evaluate_section(config: Config) -> str:
+def _evaluate_section(config: Config, flat_split: bool = False) -> str:
+    # flat_split: a split's targets are all the same, which leaves R² undefined.
+    if config.task == "regression" and flat_split:
+        return block("""
+            # Evaluation: the loss, in the target's own units (squared), and R² on a
+            # whole split (no gradients needed). A split whose targets are all the
+            # same has no R²: 0 stands for it, as in the explorer.
+            @torch.no_grad()
+            def evaluate(X, y):
+                outputs = model(X)
+                loss = loss_fn(outputs, y).item() * y_std**2
+                total = ((y - y.mean()) ** 2).sum()
+                if not total > 0:
+                    return loss, 0.0
+                r2 = 1 - ((y - outputs) ** 2).sum() / total
+                return loss, r2.item()
+        """)
     if config.task == "regression":
         return block("""
             # Evaluation: the loss, in the target's units (squared), and R² on a
@@ -334,18 +355,35 @@ def _settings_section(config: Config, body: str) -> str:
 
 
 def _imports(config: Config, body: str) -> str:
-    # numpy only where the code below calls it (scikit-learn's data needs none).
+    # numpy only where the code below calls it (scikit-learn's data needs none);
+    # pandas for a CSV file.
     numpy = ["import numpy as np"] if "np." in body else []
-    third_party = [*numpy, "import torch", *imports(config), "from torch import nn"]
+    pandas = ["import pandas as pd"] if config.dataset == CSV else []
+    third_party = [
+        *numpy,
+        *pandas,
+        "import torch",
+        *imports(config),
+        "from torch import nn",
+    ]
     return "import math\n\n" + "\n".join(third_party)
 
 
-def _header(config: Config, widths: list[int], needs_sklearn: bool) -> str:
-    entry = DATASETS[config.dataset]
-    needs = "torch, numpy and scikit-learn" if needs_sklearn else "torch and numpy"
+def _header(config: Config, entry: Dataset, widths: list[int], imported: str) -> str:
+    # numpy is named always: scikit-learn's data comes as numpy arrays.
+    modules = set(re.findall(r"^(?:import|from) (\w+)", imported, re.MULTILINE))
+    packages = ["torch", "numpy"] + [
+        name for module, name in _NEEDED.items() if module in modules
+    ]
+    needs = ", ".join(packages[:-1]) + " and " + packages[-1]
+    task = tasks.TASKS[config.task].label.lower()
+    if config.dataset == CSV:
+        what = f"{export_csv.file_name(config)}, {task} of {config.target!r}"
+    else:
+        what = f"{entry.label}, {task}"
     summary = (
-        f"{entry.label}, {tasks.TASKS[config.task].label.lower()}: a "
-        f"{'-'.join(map(str, widths))} network trained for {config.epochs} epochs."
+        f"{what}: a {'-'.join(map(str, widths))} network trained for "
+        f"{config.epochs} epochs."
     )
     about = (
         "Written by Neural Network Explorer to reproduce one of its runs outside the "
@@ -379,7 +417,7 @@ def _join(sections: list[str]) -> str:
 
 def _check_exportable(config: Config) -> Dataset:
     entry = check(config)
-    if config.dataset not in exportable():
+    if config.dataset != CSV and config.dataset not in exportable():
         raise ValueError(
             f"a script cannot rebuild the dataset {entry.label!r} yet: train it "
             "in the explorer or with `python -m explorer train` instead, or "
@@ -391,8 +429,9 @@ def _check_exportable(config: Config) -> Dataset:
 def script(config: Config) -> str:
     """A standalone Python script that trains `config`'s run as the engine does.
 
-    It imports only torch, numpy and (for its split, and for data scikit-learn
-    makes or ships) scikit-learn. On the cpu the losses it prints, at epoch 0,
+    It imports only torch, numpy, (for its split, and for data scikit-learn makes
+    or ships) scikit-learn, and (for a CSV file, which it reads by its name from
+    the folder it runs in) pandas. On the cpu the losses it prints, at epoch 0,
     every few epochs and at the last, equal the run's history to 1e-5 (the
     target's own units for regression), and a loss that is no longer finite stops
     it at the epoch the run stops. Raises ValueError for a config the engine
@@ -403,30 +442,42 @@ def script(config: Config) -> str:
     split = make_split(config)
     n_inputs, n_train = split.X_train.shape[1], split.X_train.shape[0]
     full_batch = config.batch_size is None or config.batch_size >= n_train
+    made = export_csv.data_code(config) if config.dataset == CSV else None
+    # An input, or a regression target, with one value in every training row.
+    inputs = split.X_train_raw
+    if config.features:
+        inputs = extra_features(inputs, config.features)
+    flat_inputs = bool(np.any(inputs.std(axis=0) == 0))
+    flat_target = config.task == "regression" and split.y_train_raw.std() == 0
+    flat_split = config.task == "regression" and any(
+        not ((y - y.mean()) ** 2).sum() > 0 for y in (split.y_train, split.y_test)
+    )
 
     sections = [
         _device_section(config),
         _generator_section(entry, full_batch),
-        data_section(config, entry, n_train),
+        data_section(config, entry, n_train, made),
         features_section(config),
-        scaling_section(config),
+        scaling_section(config, flat_inputs, flat_target),
         tensors_section(config),
         _model_section(config, n_inputs, split.n_classes),
         _notebook_draws_section() if entry.weights_generator is not None else "",
         _init_section(),
         _loss_section(config),
         _optimizer_section(config),
-        _evaluate_section(config),
+        _evaluate_section(config, flat_split),
         _training_section(config, full_batch),
         _final_section(config),
     ]
     sections = [section for section in sections if section]
     import_lines = _imports(config, "\n".join(sections))
     widths = [n_inputs, *config.hidden, tasks.n_outputs(config.task, split.n_classes)]
+    path = [export_csv.path_section(config)] if config.dataset == CSV else []
     text = _join(
         [
-            _header(config, widths, "sklearn" in import_lines),
+            _header(config, entry, widths, import_lines),
             import_lines,
+            *path,
             _settings_section(config, "\n".join(sections)),
             *sections,
         ]

@@ -6,6 +6,7 @@ from textwrap import dedent, fill
 
 from explorer.config import Config
 from explorer.datasets import DATASETS, Dataset
+from explorer.datasets import entry as dataset_entry
 
 # Curves: dataset -> (y as an expression of x, range of x).
 _CURVES = {
@@ -136,7 +137,7 @@ def imports(config: Config) -> list[str]:
     lines = []
     if config.dataset in _SKLEARN:
         lines.append(f"from sklearn.datasets import {_SKLEARN[config.dataset][0]}")
-    if not DATASETS[config.dataset].ordered:
+    if not dataset_entry(config.dataset).ordered:
         lines.append("from sklearn.model_selection import train_test_split")
     return lines
 
@@ -186,11 +187,18 @@ def _split(config: Config, entry: Dataset, n_train: int) -> str:
     )
 
 
-def data_section(config: Config, entry: Dataset, n_train: int) -> str:
+def data_section(
+    config: Config, entry: Dataset, n_train: int, made: str | None = None
+) -> str:
     """Make X and y, make the mistake `noise_labels` if listed, and split them;
-    `n_train` is the size of the training split (used by an ordered split)."""
-    what = entry.label + (f" ({entry.note})" if entry.note else "")
-    parts = [comment(f"Data: {what}."), _make(config.dataset)]
+    `n_train` is the size of the training split (used by an ordered split).
+    `made` is code that makes X and y itself (a file's, from explorer.export_csv),
+    its steps set apart by blank lines, as the steps after it then are."""
+    if made is not None:
+        parts = [made]
+    else:
+        what = entry.label + (f" ({entry.note})" if entry.note else "")
+        parts = [comment(f"Data: {what}."), _make(config.dataset)]
     if "noise_labels" in config.mistakes:
         parts.append(
             block("""
@@ -200,7 +208,7 @@ def data_section(config: Config, entry: Dataset, n_train: int) -> str:
         """)
         )
     parts.append(_split(config, entry, n_train))
-    return "\n".join(parts)
+    return ("\n" if made is None else "\n\n").join(parts)
 
 
 def features_section(config: Config) -> str:
@@ -219,25 +227,40 @@ def features_section(config: Config) -> str:
     """)
 
 
-def scaling_section(config: Config) -> str:
+def scaling_section(
+    config: Config, flat_inputs: bool = False, flat_target: bool = False
+) -> str:
     """Standardise inputs (if the config does) and regression targets with the
-    training split's statistics."""
+    training split's statistics. `flat_inputs`: some input has the same value in
+    every training row; `flat_target`: every training target is the same."""
     if config.standardize:
         text = block("""
             # Scaling: standardise every input with the mean and standard deviation
             # of the training split only, so nothing about the test points leaks in.
             mean, std = X_train.mean(axis=0), X_train.std(axis=0)
-            X_train, X_test = (X_train - mean) / std, (X_test - mean) / std
         """)
+        if flat_inputs:
+            text += "\n" + block("""
+                # An input with the same value in every training row is only shifted
+                # to 0 (its standard deviation, 0, is taken as 1).
+                std = np.where(std > 0, std, 1.0)
+            """)
+        text += "\nX_train, X_test = (X_train - mean) / std, (X_test - mean) / std"
     else:
         text = "# Scaling: none (standardize is off): the inputs go in as they are."
     if config.task == "regression":
-        text += "\n\n" + block("""
-            # Targets are standardised too, with the training split's statistics.
-            # The losses printed are back in the target's own units: times y_std².
-            y_mean, y_std = y_train.mean(), y_train.std()
-            y_train, y_test = (y_train - y_mean) / y_std, (y_test - y_mean) / y_std
-        """)
+        lines = [
+            "# Targets are standardised too, with the training split's statistics.",
+            "# The losses printed are back in the target's own units: times y_std².",
+            "y_mean, y_std = y_train.mean(), y_train.std()",
+            "y_train, y_test = (y_train - y_mean) / y_std, (y_test - y_mean) / y_std",
+        ]
+        if flat_target:
+            lines[2:3] = [
+                "# Every training target is the same: a standard deviation of 0 is 1.",
+                "y_mean, y_std = y_train.mean(), y_train.std() or 1.0",
+            ]
+        text += "\n\n" + "\n".join(lines)
     return text
 
 
