@@ -5,7 +5,7 @@ import streamlit as st
 
 from explorer import tables
 from explorer.config import CSV_DECIMALS, CSV_DELIMITERS, CSV_ENCODINGS, Config
-from explorer.tables import DELIMITER_NAMES, ENCODING_NAMES, TableError
+from explorer.csv_format import DELIMITER_NAMES, ENCODING_NAMES, TableError
 from explorer.tasks import TASKS
 
 # Session-state keys: the uploader and the example picker. The config's own

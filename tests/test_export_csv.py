@@ -24,7 +24,7 @@ from test_export import (
     trained,
 )
 
-from explorer import tables
+from explorer import csv_format, tables
 from explorer.cli import main
 from explorer.config import TASKS, Config
 from explorer.datasets import make_split
@@ -445,7 +445,7 @@ CELLS += ["oops", "3\xa0", "x;y", "x,y", "two\nlines", 'say "hi"']
 @st.composite
 def files(draw) -> bytes:
     encoding = draw(st.sampled_from(["utf-8", "utf-8-sig", "cp1252", "utf-16"]))
-    delimiter = draw(st.sampled_from(tables.DELIMITERS))
+    delimiter = draw(st.sampled_from(csv_format.DELIMITERS))
     number = st.one_of(
         st.integers(-3, 3).map(str),
         st.floats(-1e6, 1e6).map(lambda v: f"{v:.4g}"),

@@ -11,7 +11,7 @@ def test_explorer_does_not_import_streamlit():
         "explorer.inside, explorer.network_figures, explorer.export, "
         "explorer.export_data, explorer.saving, explorer.lessons, explorer.classroom, "
         "explorer.links, explorer.plot_style, explorer.network_diagram, "
-        "explorer.tables"
+        "explorer.tables, explorer.csv_format, explorer.export_csv"
     )
     code = f"import sys, {modules}; print('streamlit' in sys.modules)"
     result = subprocess.run(

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from explorer import tables
+from explorer import csv_format, tables
 from explorer.config import TASKS
 from explorer.tables import (
     EXAMPLES,
@@ -595,7 +595,7 @@ def csv_files(draw) -> bytes:
     if draw(st.integers(0, 9)) == 0:
         return draw(st.binary(max_size=400))
     encoding = draw(st.sampled_from(ENCODINGS))
-    delimiter = draw(st.sampled_from(tables.DELIMITERS))
+    delimiter = draw(st.sampled_from(csv_format.DELIMITERS))
     decimal_comma = delimiter != "," and draw(st.booleans())
     letters = st.characters(
         codec="cp1252" if encoding == "cp1252" else "utf-8",
