@@ -10,7 +10,10 @@ from app_state import TRAINER
 from explorer import inside, network_diagram, network_figures
 from explorer.training import BackgroundTrainer, Run, Snapshot
 
-DEAD_UNITS = "dead_units"  # session-state key: dead-unit shares by run, by epoch
+# Session-state keys: dead-unit shares by run and epoch, and the view chosen
+DEAD_UNITS = "dead_units"
+VIEW = "inside_view"
+VIEWS = ("Network", "Hidden units", "Gradient flow")
 
 
 def output_names(run: Run | Snapshot) -> list[str]:
@@ -91,15 +94,18 @@ def show_gradient_flow(run: Run, epoch: int | None) -> None:
 def show_inside(view: dict) -> None:
     trainer: BackgroundTrainer = st.session_state[TRAINER]
     trainer.heartbeat()
+    # One view at a time: tabs would draw all three, and every chart drawn costs
+    # the browser a repaint on each redraw.
+    st.session_state.setdefault(VIEW, VIEWS[0])
+    chosen = st.segmented_control("View", VIEWS, key=VIEW, label_visibility="collapsed")
     with trainer.hold() as run:
         shown = run if view["epoch"] is None else run.at(view["epoch"])
-        network, units, flow = st.tabs(["Network", "Hidden units", "Gradient flow"])
-        with network:
-            show_network(shown)
-        with units:
+        if chosen == "Hidden units":
             show_units(shown, view["axes"])
-        with flow:
+        elif chosen == "Gradient flow":
             show_gradient_flow(run, view["epoch"])
+        else:
+            show_network(shown)
 
 
 def inside_controls(view: dict, running: bool) -> None:

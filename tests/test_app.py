@@ -56,13 +56,13 @@ def wait_until_done(at: AppTest) -> None:
 @pytest.mark.parametrize(
     "task, dataset, n_charts",
     [
-        # The live view's charts, then the network, unit maps and gradient flow
-        # (a single input gives no plane to map the units over).
-        ("binary", "moons", 4 + 4),
-        ("multiclass", "blobs", 5 + 4),
-        ("regression", "sine", 5 + 2),
-        ("regression", "ripple", 5 + 4),
-        ("multiclass", "iris", 5 + 4),
+        # The live view's charts, then the network diagram (the first of the
+        # inside views, drawn one at a time).
+        ("binary", "moons", 4 + 1),
+        ("multiclass", "blobs", 5 + 1),
+        ("regression", "sine", 5 + 1),
+        ("regression", "ripple", 5 + 1),
+        ("multiclass", "iris", 5 + 1),
     ],
 )
 def test_app_loads_each_task_with_its_charts(task, dataset, n_charts):
@@ -126,7 +126,7 @@ def test_app_view_change_does_not_retrain():
     at.toggle(key="log_loss").set_value(True).run()
     at.toggle(key="one_column").set_value(True).run()
     assert current(at) is run and run.epoch == 1
-    assert charts(at) == 4 + 4 and not at.exception
+    assert charts(at) == 4 + 1 and not at.exception
 
 
 def test_app_learning_rate_applies_live_and_network_change_restarts():
@@ -374,18 +374,24 @@ def test_inside_the_network_follows_the_epoch_shown():
     train_to_the_end(at, 30)
     assert not at.exception
     network = figure(at, "weights and biases")
-    assert figure(at, "gradient flow") and figure(
-        at, "hidden layer 1: each unit's output"
-    )
+    at.session_state["inside_view"] = "Gradient flow"
+    at.run()
+    assert figure(at, "gradient flow") and charts(at) == 4 + 1
+    at.session_state["inside_view"] = "Hidden units"
+    at.run()
+    assert figure(at, "hidden layer 1: each unit's output")
 
     at.select_slider(key="shown_epoch").set_value(0).run()
-    untrained = figure(at, "weights and biases")
-    assert untrained["data"] != network["data"]
-    flow = figure(at, "gradient flow")
-    assert all(shape["x0"] == 0 for shape in flow["layout"]["shapes"])
-
     at.selectbox(key="unit_layer").set_value(2).run()
     assert figure(at, "hidden layer 2: each unit's output")
+    at.session_state["inside_view"] = "Gradient flow"
+    at.run()
+    flow = figure(at, "gradient flow")
+    assert all(shape["x0"] == 0 for shape in flow["layout"]["shapes"])
+    at.session_state["inside_view"] = "Network"
+    at.run()
+    untrained = figure(at, "weights and biases")
+    assert untrained["data"] != network["data"]
 
 
 def test_a_lesson_link_opens_its_setup_and_its_card():
@@ -475,7 +481,7 @@ def test_presenter_mode_keeps_the_essential_charts_in_larger_type():
     assert "font-size: 20px" in styles
 
     at.toggle(key="present").set_value(False).run()
-    assert charts(at) == 4 + 4 and "present" not in at.query_params
+    assert charts(at) == 4 + 1 and "present" not in at.query_params
 
 
 def test_a_classroom_lesson_moves_on_with_its_locked_settings():
