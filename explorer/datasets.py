@@ -452,6 +452,7 @@ class Split:
     y_mean: float
     y_scale: float
     notes: tuple[str, ...] = ()  # how a file of your own was read and cleaned
+    stratified: bool = False  # whether the split kept each class's share in both
     X_train: torch.Tensor = None
     X_test: torch.Tensor = None
     y_train: torch.Tensor = None
@@ -495,6 +496,14 @@ def _user_data(config: Config) -> tuple[pd.DataFrame, np.ndarray, list[str], lis
     return frame, prepared.y, prepared.class_names or [], prepared.notes
 
 
+def _fits(y: np.ndarray, config: Config) -> bool:
+    try:
+        _check_split_fits(y, config.test_fraction)
+    except ValueError:
+        return False
+    return True
+
+
 def _check_split_fits(y: np.ndarray, test_fraction: float) -> None:
     # A stratified split needs every class in both parts.
     n_classes = len(np.unique(y))
@@ -530,6 +539,7 @@ def make_split(config: Config) -> Split:
         # The same labels, shuffled: the class balance stays, the signal goes.
         y = np.random.default_rng(config.seed).permutation(y)
 
+    stratify = None
     if entry.ordered:
         # 100 × 0.2 may come out a hair above 20 in floating point: round it off.
         n_train = len(y) - math.ceil(len(y) * config.test_fraction - 1e-9)
@@ -538,6 +548,15 @@ def make_split(config: Config) -> Split:
     else:
         # Stratify classification so both parts keep the class balance.
         stratify = y if config.task != "regression" else None
+        if stratify is not None and config.dataset == CSV and not _fits(y, config):
+            # A file comes as it is: split it at random, and say what that costs.
+            stratify = None
+            notes = [
+                *notes,
+                "Some classes have too few rows to be in both the training and the "
+                "test part: the split is random, not stratified, so a class may be "
+                "missing from one part.",
+            ]
         if stratify is not None:
             _check_split_fits(y, config.test_fraction)
         X_train, X_test, y_train, y_test = train_test_split(
@@ -578,6 +597,7 @@ def make_split(config: Config) -> Split:
         y_mean=y_mean,
         y_scale=y_scale,
         notes=tuple(notes),
+        stratified=stratify is not None,
     )
     log.info(
         "dataset %s: %s train, %s test, %d inputs%s",

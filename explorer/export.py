@@ -456,7 +456,7 @@ def script(config: Config) -> str:
     sections = [
         _device_section(config),
         _generator_section(entry, full_batch),
-        data_section(config, entry, n_train, made),
+        data_section(config, entry, n_train, made, split.stratified),
         features_section(config),
         scaling_section(config, flat_inputs, flat_target),
         tensors_section(config),

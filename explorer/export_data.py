@@ -164,14 +164,14 @@ def _make(name: str) -> str:
     return block(_GENERATED[name])
 
 
-def _split(config: Config, entry: Dataset, n_train: int) -> str:
+def _split(config: Config, entry: Dataset, n_train: int, stratified: bool) -> str:
     if entry.ordered:
         return block(f"""
             # Split: the first {n_train} points train and the rest test, in order.
             X_train, X_test = X[:{n_train}], X[{n_train}:]
             y_train, y_test = y[:{n_train}], y[{n_train}:]
         """)
-    stratify = ", stratify=y" if config.task != "regression" else ""
+    stratify = ", stratify=y" if stratified else ""
     balance = ", with each class in both parts as often as in all" if stratify else ""
     intent = comment(
         f"Split: hold out a random test_fraction of the points to test on{balance}."
@@ -188,10 +188,15 @@ def _split(config: Config, entry: Dataset, n_train: int) -> str:
 
 
 def data_section(
-    config: Config, entry: Dataset, n_train: int, made: str | None = None
+    config: Config,
+    entry: Dataset,
+    n_train: int,
+    made: str | None = None,
+    stratified: bool = False,
 ) -> str:
     """Make X and y, make the mistake `noise_labels` if listed, and split them;
-    `n_train` is the size of the training split (used by an ordered split).
+    `n_train` is the size of the training split (used by an ordered split), and
+    `stratified` says whether the split keeps each class's share in both parts.
     `made` is code that makes X and y itself (a file's, from explorer.export_csv),
     its steps set apart by blank lines, as the steps after it then are."""
     if made is not None:
@@ -207,7 +212,7 @@ def data_section(
             y = np.random.default_rng(seed).permutation(y)
         """)
         )
-    parts.append(_split(config, entry, n_train))
+    parts.append(_split(config, entry, n_train, stratified))
     return ("\n" if made is None else "\n\n").join(parts)
 
 

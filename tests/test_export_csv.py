@@ -136,6 +136,15 @@ def quirks_file() -> bytes:
     return ("\ufeffsep=;\n" + csv_text(rows, ";") + "\x1a").encode("utf-8")
 
 
+def rare_class_file() -> bytes:
+    # One row of class "c": too few for a stratified split, so the split is random.
+    x = measurements(80, 8)
+    rows = [["p", "q", "kind"]]
+    rows += [[f"{a:.3f}", f"{b:.3f}", "a" if a > 0 else "b"] for a, b, _ in x]
+    rows[40][2] = "c"
+    return csv_text(rows).encode("utf-8")
+
+
 def large_file() -> bytes:
     # More rows than the explorer trains on: a seeded sample; a stray string far
     # down makes pandas, reading in chunks, see mixed types.
@@ -154,6 +163,7 @@ FILES = {
     "gaps.csv": gaps_file,
     "grades.csv": grades_file,
     "quirks.csv": quirks_file,
+    "rare.csv": rare_class_file,
     "large.csv": large_file,
 }
 SMALL = dict(hidden=(8,), epochs=30)
@@ -194,6 +204,10 @@ CASES = {
     "BOM, sep= line, renamed columns, padded text, inf, True/False": (
         "quirks.csv",
         dict(task="binary", target="ok", one_hot=True, missing="fill", **SMALL),
+    ),
+    "a class of one row, split at random": (
+        "rare.csv",
+        dict(task="multiclass", target="kind", **SMALL),
     ),
     "more rows than MAX_TRAIN_ROWS, a seeded sample": (
         "large.csv",

@@ -158,3 +158,12 @@ def test_the_command_line_trains_on_a_file(tmp_path):
         [*command[:5], str(tmp_path / "nope.csv")], capture_output=True, text=True
     )
     assert missing.returncode == 2 and "cannot read" in missing.stderr
+
+
+def test_a_class_too_small_for_a_stratified_split_is_split_at_random_with_a_note():
+    labels = ["a"] * 30 + ["b"] * 29 + ["c"]  # one row of class c
+    raw = rows("x,y", [f"{k % 7},{label}" for k, label in enumerate(labels)]).encode()
+    split = make_split(config_for(raw, "y", "multiclass"))
+    assert any("random, not stratified" in note for note in split.notes)
+    assert split.class_names == ["a", "b", "c"]
+    assert len(split.y_train_raw) + len(split.y_test_raw) == 60
