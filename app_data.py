@@ -73,8 +73,20 @@ def _on_target() -> None:
     ]
 
 
-def _format_controls(detected: tables.Format) -> None:
-    with st.expander(f"Read as: {detected.describe()}"):
+@st.cache_data(max_entries=8, show_spinner=False)
+def detected(digest: str) -> tables.Format:
+    return tables.detect_format(tables.registered(digest, "the file"))
+
+
+def _format_controls(digest: str) -> None:
+    # Drawn whatever the reading gave, so that a wrong choice can be undone; one
+    # title always, so that the box stays open from one change to the next.
+    try:
+        found = f"Detected: {detected(digest).describe()}."
+    except TableError:
+        found = "No format could be detected."
+    with st.expander("How the file is read"):
+        st.caption(found)
         st.selectbox(
             "Columns separated by",
             CSV_DELIMITERS,
@@ -125,14 +137,14 @@ def csv_controls(disabled: bool = False) -> dict:
     digest = values["csv_digest"]
     if not digest:
         return values
+    _format_controls(digest)
     try:
         table = read(digest, *(values[k] for k in FORMAT_KEYS))
     except TableError as error:
-        st.error(str(error))
+        st.error(f"{str(error).rstrip('.')}. Change how the file is read, above.")
         return values
 
     st.caption(f"**{values['csv']}**: {len(table.frame):,} rows")
-    _format_controls(table.format)
     columns = [str(c) for c in table.frame.columns]
     if st.session_state.get("target") not in columns:
         st.session_state["target"] = columns[-1]

@@ -2,6 +2,8 @@
 the setup; a run's weights, history and config download as files, and a config
 file restores its setup."""
 
+from pathlib import Path
+
 import streamlit as st
 
 from app_classroom import classroom_link, config_for, link_query, page_link, use_page
@@ -117,7 +119,7 @@ def share_controls(config: Config) -> None:
         columns[3].download_button(
             "PyTorch script (.py)",
             lambda: export.script(config),
-            file_name=f"{config.dataset}-run.py",
+            file_name=f"{Path(config.csv).stem or config.dataset}-run.py",
             mime="text/x-python",
             help="One standalone file that trains this setup with plain PyTorch "
             "and prints the losses every few epochs: on the cpu, the same losses "

@@ -182,6 +182,7 @@ def main() -> None:
         trainer = current_trainer(config)
     except ValueError as error:
         st.error(f"These settings cannot make a run: {error}.")
+        show_your_data(config, ())  # what is in the file, to choose better
         st.stop()
     run = trainer.run
     write_link(config)

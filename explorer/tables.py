@@ -422,7 +422,11 @@ def _choose_inputs(
         reasons = [
             f"{_quoted(names)} {'is' if len(names) == 1 else 'are'} {reason}"
             for names, reason in (
-                (text, "text (one-hot encoding would use it)"),
+                (
+                    text,
+                    "text (one-hot encoding would use "
+                    f"{'it' if len(text) == 1 else 'them'})",
+                ),
                 (too_many, f"text with more than {MAX_CATEGORIES} values"),
                 (empty, "without values"),
             )
@@ -533,7 +537,8 @@ def _features(
         notes.append(
             f"One-hot encoded {name!r} into {len(categories)} columns"
             + (
-                f"; {_count(n_gaps, 'gap')} in it get no category (all those columns 0)."
+                f"; {_count(n_gaps, 'gap')} in it "
+                f"{'gets' if n_gaps == 1 else 'get'} no category (all those columns 0)."
                 if n_gaps
                 else "."
             )

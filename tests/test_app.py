@@ -531,3 +531,26 @@ def test_a_link_to_your_own_data_asks_for_the_file():
     errors = " ".join(e.value for e in at.error)
     assert "'results.csv' is not loaded: upload it" in errors
     assert at.session_state["target"] == "passed"
+
+
+def test_a_wrong_format_choice_can_be_undone_and_the_data_stays_in_view():
+    at = load()
+    at.selectbox(key="dataset").set_value("csv").run()
+    at.selectbox(key="csv_example").set_value("penguins_like").run()
+    assert current(at).config.target == "species" and not at.error
+
+    # Commas, in a file of semicolons: it cannot be read, the choice stays.
+    at.selectbox(key="delimiter").set_value(",").run()
+    assert at.error and not at.exception
+    assert any("Change how the file is read" in e.value for e in at.error)
+    at.selectbox(key="delimiter").set_value("").run()
+    assert not at.error and current(at).config.target == "species"
+
+    # A run the file cannot make (classes from a column of measurements) is
+    # refused, and "Your data" still shows what the file holds.
+    at.selectbox(key="target").set_value("body_mass_g").run()
+    at.selectbox(key="task").set_value("binary").run()
+    assert any("cannot make a run" in e.value for e in at.error)
+    assert any(x.label == "Your data: penguins_like.csv" for x in at.expander)
+    at.selectbox(key="task").set_value("regression").run()
+    assert not at.error and current(at).config.target == "body_mass_g"
