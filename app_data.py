@@ -155,8 +155,11 @@ def csv_controls(disabled: bool = False) -> dict:
         on_change=_on_target,
         disabled=disabled,
     )
-    suggested = tables.suggest_task(table.frame[target])
-    st.caption(f"Suggested task for {target!r}: {TASKS[suggested].label.lower()}.")
+    if table.frame[target].nunique() < 2:
+        st.caption(f"{target!r} has one value only: pick another column to predict.")
+    else:
+        suggested = tables.suggest_task(table.frame[target])
+        st.caption(f"Suggested task for {target!r}: {TASKS[suggested].label.lower()}.")
     st.session_state["inputs"] = [
         c for c in st.session_state.get("inputs", []) if c in columns and c != target
     ]
