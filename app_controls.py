@@ -3,7 +3,7 @@ has that field's name as its key."""
 
 import streamlit as st
 
-from app_data import FORMAT_KEYS, csv_controls
+from app_data import csv_controls
 from app_state import TRAINER, current_page
 from explorer import config as cfg
 from explorer import mistakes
@@ -43,7 +43,8 @@ WIDGET_FIELDS = (
 )
 NOT_APPLYING = "Does not apply to a real dataset: it comes as it was measured."
 DEFAULTS = cfg.Config()
-CSV_KEYS = ("csv", "csv_digest", "target", "missing", "one_hot", *FORMAT_KEYS)
+# A file's settings held as they are (inputs are a list in their widget).
+CSV_KEYS = tuple(sorted(cfg.CSV_FIELDS - {"inputs"}))
 # The widget keys that set each config field.
 FIELD_KEYS = {
     name: (name,) for name in (*WIDGET_FIELDS, "features", "mistakes", "batch_size")

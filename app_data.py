@@ -19,8 +19,9 @@ DECIMAL_NAMES = {".": "decimal points (3.14)", ",": "decimal commas (3,14)"}
 @st.cache_data(max_entries=8, show_spinner="Reading the file...")
 def read(digest: str, encoding: str, delimiter: str, decimal: str) -> tables.Table:
     raw = tables.registered(digest, "the file")
-    config = Config(encoding=encoding, delimiter=delimiter, decimal=decimal)
-    return tables.read_table(raw, tables.config_format(raw, config))
+    return tables.read_table(
+        raw, tables.chosen_format(raw, encoding, delimiter, decimal)
+    )
 
 
 def _use_file(name: str, raw: bytes) -> None:

@@ -220,7 +220,10 @@ def _csv_config(values: dict) -> Config:
         raise ValueError(f"cannot read {path}: {error.strerror}") from None
     values.update(dataset=CSV, csv_digest=tables.register(raw))
     if "target" not in values or "task" not in values:
-        fmt = tables.config_format(raw, Config(**{**values, "dataset": "moons"}))
+        fmt = tables.chosen_format(
+            raw,
+            *(values.get(name, "") for name in ("encoding", "delimiter", "decimal")),
+        )
         table = tables.read_table(raw, fmt)
         values.setdefault("target", list(table.frame.columns)[-1])
         if values["target"] not in table.frame.columns:

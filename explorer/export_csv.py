@@ -121,18 +121,9 @@ def _refusal(name: str, reason: str) -> ValueError:
 
 
 def _load(config: Config) -> tuple[_File, bytes]:
-    raw = tables.registered(config.csv_digest, config.csv)
-    chosen = tables.config_format(raw, config)
-    table = tables.read_table(raw, chosen)
-    prepared = tables.prepare(
-        table,
-        config.target,
-        list(config.inputs) or None,
-        config.task,
-        missing=config.missing,
-        one_hot=config.one_hot,
-        seed=config.seed,
-    )
+    raw, table = tables.config_table(config)
+    detected = not (config.encoding or config.delimiter or config.decimal)
+    prepared = tables.load(config, table)
 
     fmt, names = table.format, list(table.columns)
     base = {"sep": fmt.delimiter, "decimal": fmt.decimal, "encoding": fmt.encoding}
@@ -170,9 +161,7 @@ def _load(config: Config) -> tuple[_File, bytes]:
         read, _ = _read(raw, options)
     renamed = list(read.columns) != names
     read.columns = names
-    file = _File(
-        file_name(config), table, prepared, chosen is None, options, read, renamed
-    )
+    file = _File(file_name(config), table, prepared, detected, options, read, renamed)
     return file, raw
 
 

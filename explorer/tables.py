@@ -774,24 +774,34 @@ def registered(digest: str, name: str) -> bytes:
     return _FILES[digest]
 
 
-def config_format(raw: bytes, config: Config) -> Format | None:
-    """The format `config` reads its file with: None (detect it) unless the config
-    sets a delimiter, a decimal mark or an encoding, which then take the place of
-    what is detected."""
-    if not (config.encoding or config.delimiter or config.decimal):
+def chosen_format(
+    raw: bytes, encoding: str = "", delimiter: str = "", decimal: str = ""
+) -> Format | None:
+    """The format to read `raw` with: None (detect it) unless a delimiter, a
+    decimal mark or an encoding is chosen ("" for none), which then takes the
+    place of what is detected."""
+    if not (encoding or delimiter or decimal):
         return None
     detected = detect_format(raw)
     return Format(
-        encoding=config.encoding or detected.encoding,
-        delimiter=config.delimiter or detected.delimiter,
-        decimal=config.decimal or detected.decimal,
+        encoding=encoding or detected.encoding,
+        delimiter=delimiter or detected.delimiter,
+        decimal=decimal or detected.decimal,
     )
 
 
-def load(config: Config) -> Prepared:
-    """The arrays a config of dataset "csv" trains on, from its registered file."""
+def config_table(config: Config) -> tuple[bytes, Table]:
+    """A config's registered file, and its table read as the config says."""
     raw = registered(config.csv_digest, config.csv)
-    table = read_table(raw, config_format(raw, config))
+    fmt = chosen_format(raw, config.encoding, config.delimiter, config.decimal)
+    return raw, read_table(raw, fmt)
+
+
+def load(config: Config, table: Table | None = None) -> Prepared:
+    """The arrays a config of dataset "csv" trains on, from its registered file
+    (or from `table`, that file already read)."""
+    if table is None:
+        table = config_table(config)[1]
     return prepare(
         table,
         config.target,
